@@ -1,0 +1,48 @@
+"""Mastodon pagination: max_id / since_id / min_id / limit in, Link header out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from roost.kit.ids import parse_id
+from roost.kit.paging import PageParams
+
+__all__ = ["PageParams", "page_params", "set_link_header"]
+
+
+def page_params(default: int = 20, maximum: int = 40):
+    def dep(
+        max_id: Annotated[str | None, Query()] = None,
+        since_id: Annotated[str | None, Query()] = None,
+        min_id: Annotated[str | None, Query()] = None,
+        limit: Annotated[str | None, Query()] = None,
+    ) -> PageParams:
+        try:
+            n = int(limit) if limit not in (None, "") else default
+        except ValueError:
+            n = default
+        return PageParams(parse_id(max_id), parse_id(since_id), parse_id(min_id),
+                          max(1, min(n, maximum)))
+
+    return dep
+
+
+def set_link_header(request: Request, response: Response, ids: list[int]) -> None:
+    """`ids` are the paging keys of the returned page, newest first."""
+    if not ids:
+        return
+    params = {k: v for k, v in request.query_params.items()
+              if k not in ("max_id", "since_id", "min_id")}
+    base = str(request.url.replace(query=""))
+
+    def link(extra: dict, rel: str) -> str:
+        from urllib.parse import urlencode
+
+        return f'<{base}?{urlencode({**params, **extra})}>; rel="{rel}"'
+
+    response.headers["Link"] = ", ".join([
+        link({"max_id": str(ids[-1])}, "next"),
+        link({"min_id": str(ids[0])}, "prev"),
+    ])

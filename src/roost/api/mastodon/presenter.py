@@ -1,0 +1,131 @@
+"""Turn rows into Mastodon entities in batches: a page of statuses costs a fixed number of
+queries (accounts, media, mentions, tags, apps, the viewer's own reactions), never one per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import runtime
+from roost.models import (Account, Bookmark, Favourite, MediaAttachment, Mention, OAuthApp, Pin,
+                          Status, StatusTag, Tag)
+from roost.api.mastodon import serializers as ser
+
+
+class Presenter:
+    def __init__(self, session: AsyncSession, viewer: Account | None) -> None:
+        self.session = session
+        self.viewer = viewer
+        self.viewer_id = viewer.id if viewer else None
+
+    # ---- accounts -------------------------------------------------------------------------
+    async def accounts(self, accounts: Sequence[Account]) -> list[dict]:
+        return [ser.account(a) for a in accounts]
+
+    async def account(self, account: Account, *, credentials: bool = False) -> dict:
+        data = ser.account(account)
+        if credentials:
+            data.update(ser.credential_fields(account, await self._user_of(account)))
+        return data
+
+    async def _user_of(self, account: Account):  # noqa: ANN202
+        from roost.accounts.repository import user_for
+
+        return await user_for(self.session, account.id)
+
+    # ---- statuses -------------------------------------------------------------------------
+    async def status(self, status: Status) -> dict:
+        return (await self.statuses([status]))[0]
+
+    async def statuses(self, statuses: Sequence[Status]) -> list[dict]:
+        if not statuses:
+            return []
+        s = self.session
+        originals_ids = {st.reblog_of_id for st in statuses if st.reblog_of_id}
+        originals = {}
+        if originals_ids:
+            originals = {o.id: o for o in (await s.execute(
+                select(Status).where(Status.id.in_(originals_ids))
+            )).scalars()}
+        every = list(statuses) + list(originals.values())
+        content_ids = [st.id for st in every if st.reblog_of_id is None]
+
+        accounts = await self._by_id(Account, {st.account_id for st in every})
+        media: dict[int, list[MediaAttachment]] = defaultdict(list)
+        mentions: dict[int, list[Account]] = defaultdict(list)
+        tags: dict[int, list[Tag]] = defaultdict(list)
+        apps: dict[int, OAuthApp] = {}
+        if content_ids:
+            for m in (await s.execute(
+                select(MediaAttachment).where(MediaAttachment.status_id.in_(content_ids))
+                .order_by(MediaAttachment.position, MediaAttachment.id)
+            )).scalars():
+                media[m.status_id].append(m)  # type: ignore[index]
+            for sid, acc in (await s.execute(
+                select(Mention.status_id, Account).join(Account, Account.id == Mention.account_id)
+                .where(Mention.status_id.in_(content_ids))
+            )).all():
+                mentions[sid].append(acc)
+            for sid, tag in (await s.execute(
+                select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id)
+                .where(StatusTag.status_id.in_(content_ids))
+            )).all():
+                tags[sid].append(tag)
+            app_ids = {st.application_id for st in every if st.application_id}
+            if app_ids:
+                apps = await self._by_id(OAuthApp, app_ids)
+
+        mine: dict[str, set[int]] = {"fav": set(), "bm": set(), "pin": set(), "reb": set()}
+        if self.viewer_id is not None and content_ids:
+            v = self.viewer_id
+            mine["fav"] = await self._ids(select(Favourite.status_id).where(
+                Favourite.account_id == v, Favourite.status_id.in_(content_ids)))
+            mine["bm"] = await self._ids(select(Bookmark.status_id).where(
+                Bookmark.account_id == v, Bookmark.status_id.in_(content_ids)))
+            mine["pin"] = await self._ids(select(Pin.status_id).where(
+                Pin.account_id == v, Pin.status_id.in_(content_ids)))
+            mine["reb"] = await self._ids(select(Status.reblog_of_id).where(
+                Status.account_id == v, Status.reblog_of_id.in_(content_ids)))
+
+        def render(st: Status) -> dict:
+            return ser.status(
+                st, account=accounts[st.account_id], media=media.get(st.id, []),
+                mentions=mentions.get(st.id, []), tags=tags.get(st.id, []),
+                app=apps.get(st.application_id) if st.application_id else None,
+                viewer_id=self.viewer_id,
+                favourited=st.id in mine["fav"], bookmarked=st.id in mine["bm"],
+                pinned=st.id in mine["pin"], reblogged=st.id in mine["reb"],
+            )
+
+        out = []
+        for st in statuses:
+            if st.reblog_of_id is not None:
+                orig = originals.get(st.reblog_of_id)
+                out.append(ser.reblog_wrapper(st, accounts[st.account_id], render(orig),
+                                              viewer_id=self.viewer_id) if orig else None)
+            else:
+                out.append(render(st))
+        return [o for o in out if o is not None]
+
+    # ---- media ----------------------------------------------------------------------------
+    def media(self, m: MediaAttachment) -> dict:
+        return ser.media(m)
+
+    # ---- helpers --------------------------------------------------------------------------
+    async def _by_id(self, model, ids: Iterable[int]) -> dict:  # noqa: ANN001
+        ids = [i for i in set(ids) if i is not None]
+        if not ids:
+            return {}
+        return {r.id: r for r in (await self.session.execute(
+            select(model).where(model.id.in_(ids))
+        )).scalars()}
+
+    async def _ids(self, stmt) -> set[int]:  # noqa: ANN001
+        return set((await self.session.execute(stmt)).scalars())
+
+
+def base_url() -> str:
+    return runtime.settings().base_url

@@ -1,0 +1,203 @@
+"""Mastodon entity shapes, as pure functions of already-loaded rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from roost import runtime
+from roost.models import Account, MediaAttachment, OAuthApp, Status, Tag, User
+
+
+def iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def _base() -> str:
+    return runtime.settings().base_url
+
+
+def media_url(path: str | None, fallback: str) -> str:
+    return f"{_base()}/media/{path}" if path else f"{_base()}/static/{fallback}"
+
+
+def account(a: Account) -> dict:
+    base = _base()
+    avatar = media_url(a.avatar_path, "avatar-missing.png")
+    header = media_url(a.header_path, "header-missing.png")
+    created = a.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    data = {
+        "id": str(a.id),
+        "username": a.username,
+        "acct": a.username,
+        "display_name": a.display_name,
+        "locked": a.locked,
+        "bot": a.bot,
+        "discoverable": a.discoverable,
+        "indexable": a.indexable,
+        "group": False,
+        "created_at": iso(created),
+        "note": a.note_html,
+        "url": f"{base}/@{a.username}",
+        "uri": f"{base}/users/{a.username}",
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        "followers_count": a.followers_count,
+        "following_count": a.following_count,
+        "statuses_count": a.statuses_count,
+        "last_status_at": a.last_status_at.strftime("%Y-%m-%d") if a.last_status_at else None,
+        "hide_collections": False,
+        "noindex": not a.indexable,
+        "emojis": [],
+        "roles": [],
+        "fields": [
+            {"name": f.get("name", ""), "value": f.get("value_html", ""), "verified_at": None}
+            for f in (a.fields or [])
+        ],
+    }
+    if a.suspended_at is not None:
+        data["suspended"] = True
+    return data
+
+
+def credential_fields(a: Account, user: User | None) -> dict:
+    return {
+        "source": {
+            "privacy": "private" if a.locked else "public",
+            "sensitive": False,
+            "language": user.locale if user else "",
+            "note": a.note,
+            "fields": [{"name": f.get("name", ""), "value": f.get("value", ""), "verified_at": None}
+                       for f in (a.fields or [])],
+            "follow_requests_count": 0,
+            "hide_collections": False,
+            "discoverable": a.discoverable,
+            "indexable": a.indexable,
+        },
+        "role": {
+            "id": {"admin": "3", "moderator": "2"}.get(user.role, "-99") if user else "-99",
+            "name": (user.role.capitalize() if user and user.role != "user" else ""),
+            "color": "",
+            "permissions": "1" if user and user.role == "admin" else "0",
+            "highlighted": bool(user and user.role != "user"),
+        },
+    }
+
+
+def media(m: MediaAttachment) -> dict:
+    base = _base()
+    meta: dict = {}
+    if m.width and m.height:
+        meta["original"] = {"width": m.width, "height": m.height, "size": f"{m.width}x{m.height}",
+                            "aspect": round(m.width / m.height, 6)}
+    if m.thumb_width and m.thumb_height:
+        meta["small"] = {"width": m.thumb_width, "height": m.thumb_height,
+                         "size": f"{m.thumb_width}x{m.thumb_height}",
+                         "aspect": round(m.thumb_width / m.thumb_height, 6)}
+    meta["focus"] = {"x": m.focus_x, "y": m.focus_y}
+    return {
+        "id": str(m.id),
+        "type": m.type,
+        "url": f"{base}/media/{m.file_path}",
+        "preview_url": f"{base}/media/{m.thumbnail_path or m.file_path}",
+        "remote_url": None,
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": m.description,
+        "blurhash": m.blurhash,
+    }
+
+
+def tag(t: Tag, *, history: bool = False) -> dict:
+    data: dict = {"name": t.display_name, "url": f"{_base()}/tags/{t.name}"}
+    if history:
+        data.update(id=str(t.id), history=[])
+    return data
+
+
+def application(app: OAuthApp | None) -> dict | None:
+    if app is None:
+        return None
+    return {"name": app.name, "website": app.website}
+
+
+def status(st: Status, *, account: Account, media: list[MediaAttachment], mentions: list[Account],
+           tags: list[Tag], app: OAuthApp | None, viewer_id: int | None, favourited: bool,
+           bookmarked: bool, pinned: bool, reblogged: bool) -> dict:
+    base = _base()
+    data = {
+        "id": str(st.id),
+        "uri": f"{base}/users/{account.username}/statuses/{st.id}",
+        "url": f"{base}/@{account.username}/{st.id}",
+        "created_at": iso(st.created_at),
+        "account": globals()["account"](account),
+        "content": st.content_html,
+        "visibility": st.visibility,
+        "sensitive": st.sensitive,
+        "spoiler_text": st.spoiler_text,
+        "media_attachments": [globals()["media"](m) for m in media],
+        "application": application(app),
+        "mentions": [
+            {"id": str(a.id), "username": a.username, "acct": a.username, "url": f"{base}/@{a.username}"}
+            for a in mentions
+        ],
+        "tags": [tag(t) for t in tags],
+        "emojis": [],
+        "reblogs_count": st.reblogs_count,
+        "favourites_count": st.favourites_count,
+        "replies_count": st.replies_count,
+        "in_reply_to_id": str(st.in_reply_to_id) if st.in_reply_to_id else None,
+        "in_reply_to_account_id": str(st.in_reply_to_account_id) if st.in_reply_to_account_id else None,
+        "reblog": None,
+        "poll": None,
+        "card": None,
+        "language": st.language,
+        "text": None,
+        "edited_at": iso(st.edited_at),
+    }
+    if viewer_id is not None:
+        data.update(favourited=favourited, reblogged=reblogged, muted=False, bookmarked=bookmarked,
+                    filtered=[])
+        if st.account_id == viewer_id:
+            data["pinned"] = pinned
+    return data
+
+
+def reblog_wrapper(rep: Status, account_row: Account, original: dict, *, viewer_id: int | None) -> dict:
+    base = _base()
+    data = {
+        "id": str(rep.id),
+        "uri": f"{base}/users/{account_row.username}/statuses/{rep.id}/activity",
+        "url": None,
+        "created_at": iso(rep.created_at),
+        "account": account(account_row),
+        "content": "",
+        "visibility": rep.visibility,
+        "sensitive": False,
+        "spoiler_text": "",
+        "media_attachments": [],
+        "application": None,
+        "mentions": [],
+        "tags": [],
+        "emojis": [],
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "replies_count": 0,
+        "in_reply_to_id": None,
+        "in_reply_to_account_id": None,
+        "reblog": original,
+        "poll": None,
+        "card": None,
+        "language": None,
+        "text": None,
+        "edited_at": None,
+    }
+    if viewer_id is not None:
+        data.update(favourited=original.get("favourited", False),
+                    reblogged=original.get("reblogged", False), muted=False,
+                    bookmarked=original.get("bookmarked", False), filtered=[])
+    return data

@@ -1,0 +1,71 @@
+"""Who is calling: resolve a bearer token to an Actor and check its scopes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost.auth import scopes as scope_rules
+from roost.auth.tokens import digest
+from roost.kit.clock import utcnow
+from roost.kit.errors import Forbidden, NotAuthenticated
+from roost.models import AccessToken, Account, OAuthApp, User
+
+ACTIVE_TOUCH = timedelta(minutes=10)
+
+
+@dataclass
+class Actor:
+    token: AccessToken
+    scopes: list[str]
+    app: OAuthApp | None = None
+    user: User | None = None
+    account: Account | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def account_id(self) -> int | None:
+        return self.account.id if self.account else None
+
+    def can(self, needed: str) -> bool:
+        return scope_rules.grants(self.scopes, needed)
+
+
+async def resolve_token(session: AsyncSession, raw_token: str) -> Actor:
+    row = (
+        await session.execute(
+            select(AccessToken, OAuthApp, User, Account)
+            .outerjoin(OAuthApp, OAuthApp.id == AccessToken.app_id)
+            .outerjoin(User, User.id == AccessToken.user_id)
+            .outerjoin(Account, Account.id == User.account_id)
+            .where(AccessToken.token_hash == digest(raw_token), AccessToken.revoked_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotAuthenticated("The access token is invalid")
+    token, app, user, account = row
+    if user is not None:
+        if account is None or account.deleted_at is not None:
+            raise NotAuthenticated("The access token is invalid")
+        if user.disabled or account.suspended_at is not None:
+            raise Forbidden("Your login is currently disabled")
+        if not user.approved:
+            raise Forbidden("Your login is currently pending approval")
+        now = utcnow()
+        if user.last_active_at is None or now - user.last_active_at > ACTIVE_TOUCH:
+            await session.execute(update(User).where(User.id == user.id).values(last_active_at=now))
+            await session.execute(
+                update(AccessToken).where(AccessToken.id == token.id).values(last_used_at=now)
+            )
+            user.last_active_at = now
+    return Actor(token=token, scopes=token.scopes.split(), app=app, user=user, account=account)
+
+
+def check_scope(actor: Actor, needed: str | None, *, user_required: bool = True) -> None:
+    if user_required and actor.account is None:
+        raise Forbidden("This method requires an authenticated user")
+    if needed and not actor.can(needed):
+        raise Forbidden("This action is outside the authorized scopes")

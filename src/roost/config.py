@@ -1,0 +1,74 @@
+"""Deployment settings, read from ROOST_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore")
+
+    data_dir: Path = Path("./roost-data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    domain: str = "localhost:8000"
+    https: bool = False
+    instance_title: str = "Roost"
+    instance_description: str = "An AI-native social network."
+    contact_email: str = ""
+    registrations: Literal["open", "approval", "closed"] = "open"
+    secret_key: str | None = None
+
+    max_post_chars: int = Field(500, ge=1, le=100_000)
+    max_media_per_post: int = Field(4, ge=0, le=16)
+    max_upload_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    max_image_pixels: int = Field(40_000_000, ge=10_000)
+
+    rate_limit_per_token: int = Field(300, ge=1, description="requests per 5 minutes per token")
+    rate_limit_per_ip: int = Field(300, ge=1, description="requests per 5 minutes per IP when anonymous")
+    rate_limit_registrations: int = Field(5, ge=1, description="accounts per 30 minutes per IP")
+    rate_limits_enabled: bool = True
+
+    workers_in_process: bool = True
+    worker_concurrency: int = Field(4, ge=1, le=64)
+
+    home_feed_size: int = Field(800, ge=50)
+    fan_out_active_days: int = Field(14, ge=1)
+    fan_out_max_followers: int = Field(20_000, ge=1, description="above this, posts merge at read time")
+
+    log_level: str = "info"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db_url(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        if v.startswith("postgres://") or v.startswith("postgresql://"):
+            v = "postgresql+asyncpg://" + v.split("://", 1)[1]
+        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return v
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'roost.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def base_url(self) -> str:
+        return f"{'https' if self.https else 'http'}://{self.domain}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

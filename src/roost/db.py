@@ -1,0 +1,154 @@
+"""Engine and session factories, the declarative Base, and the SQLite/PostgreSQL differences.
+
+A unit of work is one AsyncSession. Services only flush; whoever opened the unit of work
+commits it with `commit(session)`, which runs the before-commit hooks (the event log writes its
+buffered rows there), commits, and then releases the after-commit callbacks (job wake-ups,
+realtime pushes). Nothing is announced that was rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, MetaData, event
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# 64-bit ids everywhere; SQLite needs INTEGER for an auto-incrementing rowid key.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+Callback = Callable[[], Awaitable[None]]
+
+
+def _sqlite_setup(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin (needed for savepoints).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers wait for each other
+        # (busy_timeout) instead of failing when a reader upgrades to a writer.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
+        _sqlite_setup(engine)
+    else:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_async_engine(url, **kwargs)
+    return engine
+
+
+class Database:
+    """Owns the engine and hands out sessions; tests bind one to an open connection."""
+
+    def __init__(self, url: str, *, engine: AsyncEngine | None = None,
+                 bind: AsyncConnection | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        if bind is not None:
+            self.sessionmaker = async_sessionmaker(
+                bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            )
+        else:
+            self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.shared_connection = bind is not None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def session(self) -> AsyncSession:
+        s = self.sessionmaker()
+        s.info["db"] = self
+        return s
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        async with self.session() as session:
+            try:
+                yield session
+            except BaseException:
+                await rollback(session)
+                raise
+            await commit(session)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def before_commit(session: AsyncSession, key: str, hook: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """Register a hook that runs once, just before this unit of work commits."""
+    hooks: dict = session.info.setdefault("before_commit", {})
+    hooks.setdefault(key, hook)
+
+
+def after_commit(session: AsyncSession, callback: Callback, key: str | None = None) -> None:
+    """Run `callback` once the current unit of work has committed (dropped on rollback).
+    With a `key`, only the first callback registered under it runs."""
+    callbacks: dict = session.info.setdefault("after_commit", {})
+    callbacks.setdefault(key or f"cb{len(callbacks)}", callback)
+
+
+async def commit(session: AsyncSession) -> None:
+    hooks: dict = session.info.pop("before_commit", {})
+    for hook in hooks.values():
+        await hook(session)
+    await session.commit()
+    callbacks: dict = session.info.pop("after_commit", {})
+    for cb in callbacks.values():
+        try:
+            await cb()
+        except Exception:  # an announcement failing must not fail a committed write
+            import logging
+
+            logging.getLogger("roost").exception("after-commit callback failed")
+
+
+async def rollback(session: AsyncSession) -> None:
+    session.info.pop("before_commit", None)
+    session.info.pop("after_commit", None)
+    await session.rollback()
+
+
+def database_of(session: AsyncSession) -> Database:
+    return session.info["db"]
+
+
+def is_sqlite(session: AsyncSession) -> bool:
+    return session.bind.dialect.name == "sqlite"  # type: ignore[union-attr]

@@ -1,0 +1,3 @@
+from roost.events.log import record, subscribe
+
+__all__ = ["record", "subscribe"]

@@ -1,0 +1,191 @@
+"""Typed event schemas. Each event type has one schema; `data` in the log is its JSON form.
+
+Ids travel as strings (64-bit ids do not survive JavaScript numbers).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: ClassVar[str]
+
+
+REGISTRY: dict[str, type[EventData]] = {}
+
+
+def event_type(name: str):
+    def wrap(cls: type[EventData]) -> type[EventData]:
+        cls.type = name
+        REGISTRY[name] = cls
+        return cls
+
+    return wrap
+
+
+@event_type("account.created")
+class AccountCreated(EventData):
+    account_id: str
+    username: str
+
+
+@event_type("account.updated")
+class AccountUpdated(EventData):
+    account_id: str
+    fields: list[str]
+
+
+@event_type("account.suspended")
+class AccountSuspended(EventData):
+    account_id: str
+    suspended: bool
+
+
+@event_type("account.deleted")
+class AccountDeleted(EventData):
+    account_id: str
+
+
+@event_type("post.created")
+class PostCreated(EventData):
+    status_id: str
+    account_id: str
+    visibility: str
+    in_reply_to_id: str | None = None
+    text: str = ""
+    language: str | None = None
+    tags: list[str] = []
+    mentions: list[str] = []
+    media_ids: list[str] = []
+
+
+@event_type("post.deleted")
+class PostDeleted(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("post.reposted")
+class PostReposted(EventData):
+    repost_id: str
+    status_id: str
+    account_id: str
+
+
+@event_type("post.unreposted")
+class PostUnreposted(EventData):
+    repost_id: str
+    status_id: str
+    account_id: str
+
+
+@event_type("post.liked")
+class PostLiked(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("post.unliked")
+class PostUnliked(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("post.bookmarked")
+class PostBookmarked(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("post.unbookmarked")
+class PostUnbookmarked(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("post.pinned")
+class PostPinned(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("post.unpinned")
+class PostUnpinned(EventData):
+    status_id: str
+    account_id: str
+
+
+@event_type("graph.followed")
+class Followed(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.unfollowed")
+class Unfollowed(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.follow_requested")
+class FollowRequested(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.follow_request_rejected")
+class FollowRequestRejected(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.blocked")
+class Blocked(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.unblocked")
+class Unblocked(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.muted")
+class Muted(EventData):
+    account_id: str
+    target_account_id: str
+    expires_at: str | None = None
+
+
+@event_type("graph.unmuted")
+class Unmuted(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("media.uploaded")
+class MediaUploaded(EventData):
+    media_id: str
+    account_id: str
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+    has_description: bool = False
+
+
+@event_type("media.updated")
+class MediaUpdated(EventData):
+    media_id: str
+    account_id: str
+    fields: list[str]
+
+
+@event_type("notification.dismissed")
+class NotificationsDismissed(EventData):
+    account_id: str
+    notification_id: str | None = None  # None: all cleared

@@ -1,0 +1,3 @@
+from roost.jobs.queue import enqueue, job
+
+__all__ = ["enqueue", "job"]

@@ -1,0 +1,17 @@
+"""Tables, one module per aggregate. Importing this package registers them all on Base.metadata."""
+
+from roost.models.accounts import Account, User
+from roost.models.auth import AccessToken, OAuthApp, OAuthCode
+from roost.models.events import Event
+from roost.models.graph import Block, Follow, FollowRequest, Mute
+from roost.models.instance import SiteSetting
+from roost.models.jobs import Job
+from roost.models.media import MediaAttachment
+from roost.models.notifications import Notification
+from roost.models.posts import Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusTag, Tag
+
+__all__ = [
+    "AccessToken", "Account", "Block", "Bookmark", "Event", "Favourite", "Follow", "FollowRequest",
+    "IdempotencyKey", "Job", "MediaAttachment", "Mention", "Mute", "Notification", "OAuthApp",
+    "OAuthCode", "Pin", "SiteSetting", "Status", "StatusTag", "Tag", "User",
+]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from roost.db import Base, BigId
+from roost.kit.clock import utcnow
+from roost.kit.types import JSONType, UTCDateTime
+
+
+class Job(Base):
+    """A durable background job. States: queued -> running -> done | failed (retried while attempts remain)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_ready", "state", "run_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    args: Mapped[dict] = mapped_column(JSONType, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=8, nullable=False)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    locked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

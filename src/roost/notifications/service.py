@@ -1,0 +1,68 @@
+"""Notification writes. Creation is idempotent (unique key), respects blocks and muted notifications."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import events
+from roost.events.schemas import NotificationsDismissed
+from roost.kit.clock import utcnow
+from roost.kit.errors import NotFound
+from roost.kit.ids import new_id, parse_id
+from roost.models import Account, Block, Mute, Notification
+
+TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
+         "admin.sign_up", "admin.report")
+
+
+async def _suppressed(session: AsyncSession, recipient_id: int, from_id: int) -> bool:
+    now = utcnow()
+    stmt = select(
+        exists(select(1).where(or_(
+            and_(Block.account_id == recipient_id, Block.target_account_id == from_id),
+            and_(Block.account_id == from_id, Block.target_account_id == recipient_id),
+        )))
+        | exists(select(1).where(Mute.account_id == recipient_id, Mute.target_account_id == from_id,
+                                 Mute.hide_notifications.is_(True),
+                                 or_(Mute.expires_at.is_(None), Mute.expires_at > now)))
+        | ~exists(select(1).where(Account.id == from_id, Account.suspended_at.is_(None),
+                                  Account.deleted_at.is_(None)))
+    )
+    return bool((await session.execute(stmt)).scalar())
+
+
+async def notify(session: AsyncSession, *, account_id: int, type: str, from_account_id: int,
+                 status_id: int | None = None) -> bool:
+    """Create a notification unless it exists already or the recipient does not want it."""
+    if type not in TYPES:
+        raise ValueError(f"unknown notification type {type!r}")
+    if account_id == from_account_id or await _suppressed(session, account_id, from_account_id):
+        return False
+    key = f"{type}:{from_account_id}:{status_id or ''}"
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    result = await session.execute(
+        insert(Notification).values(
+            id=new_id(), account_id=account_id, from_account_id=from_account_id, type=type,
+            status_id=status_id, key=key, created_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["account_id", "key"])
+    )
+    return bool(result.rowcount)
+
+
+async def dismiss(session: AsyncSession, account_id: int, notification_id: str | int) -> None:
+    nid = parse_id(notification_id)
+    gone = await session.execute(
+        delete(Notification).where(Notification.id == nid, Notification.account_id == account_id)
+    )
+    if not gone.rowcount:
+        raise NotFound()
+    events.record(session, NotificationsDismissed(account_id=str(account_id), notification_id=str(nid)),
+                  actor_id=account_id)
+
+
+async def clear(session: AsyncSession, account_id: int) -> None:
+    await session.execute(delete(Notification).where(Notification.account_id == account_id))
+    events.record(session, NotificationsDismissed(account_id=str(account_id)), actor_id=account_id)

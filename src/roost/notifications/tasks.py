@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost.jobs import job
+from roost.models import Follow, Mention, Status
+from roost.notifications.service import notify
+from roost.posts import repository as posts_repo
+
+
+@job("notifications.create")
+async def create(session: AsyncSession, *, account_id: int, type: str, from_account_id: int,
+                 status_id: int | None = None) -> None:
+    if status_id is not None:
+        status = await session.get(Status, status_id)
+        if status is None or status.deleted_at is not None:
+            return
+    await notify(session, account_id=account_id, type=type, from_account_id=from_account_id,
+                 status_id=status_id)
+
+
+@job("notifications.for_status")
+async def for_status(session: AsyncSession, *, status_id: int) -> None:
+    """Mentions notify the mentioned (if they may read the post); followers who asked to be
+    notified get a `status` notification for public and followers-only posts."""
+    status = await session.get(Status, status_id)
+    if status is None or status.deleted_at is not None:
+        return
+    mentioned = list((await session.execute(
+        select(Mention.account_id).where(Mention.status_id == status_id)
+    )).scalars())
+    for account_id in mentioned:
+        if await posts_repo.get_readable(session, status_id, account_id) is not None:
+            await notify(session, account_id=account_id, type="mention",
+                         from_account_id=status.account_id, status_id=status_id)
+    if status.visibility in ("public", "unlisted", "private") and status.in_reply_to_id is None:
+        subscribers = (await session.execute(
+            select(Follow.account_id).where(Follow.target_account_id == status.account_id,
+                                            Follow.notify.is_(True))
+        )).scalars()
+        for account_id in subscribers:
+            if account_id not in mentioned:
+                await notify(session, account_id=account_id, type="status",
+                             from_account_id=status.account_id, status_id=status_id)

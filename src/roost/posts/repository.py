@@ -1,0 +1,156 @@
+"""Status queries. `readable_by(viewer)` decides, in one place, which posts a person may load:
+deletion, suspended authors, visibility (followers-only, direct) and blocks both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from roost.models import Account, Block, Follow, Mention, Mute, Status
+from roost.kit.clock import utcnow
+
+PUBLICLY_LISTED = ("public", "unlisted")
+
+
+def _author_active(status=Status) -> ColumnElement[bool]:  # noqa: ANN001
+    return exists(
+        select(1).where(Account.id == status.account_id, Account.suspended_at.is_(None),
+                        Account.deleted_at.is_(None))
+    )
+
+
+def visible_to(viewer_id: int | None, status=Status) -> ColumnElement[bool]:  # noqa: ANN001
+    """Visibility rules for one status row (not counting blocks)."""
+    if viewer_id is None:
+        return status.visibility.in_(PUBLICLY_LISTED)
+    return or_(
+        status.visibility.in_(PUBLICLY_LISTED),
+        status.account_id == viewer_id,
+        and_(status.visibility == "private",
+             exists(select(1).where(Follow.account_id == viewer_id,
+                                    Follow.target_account_id == status.account_id))),
+        exists(select(1).where(Mention.status_id == status.id, Mention.account_id == viewer_id)),
+    )
+
+
+def not_blocked(viewer_id: int | None, author_col) -> ColumnElement[bool]:  # noqa: ANN001
+    if viewer_id is None:
+        return true()
+    return ~exists(
+        select(1).where(
+            or_(
+                and_(Block.account_id == viewer_id, Block.target_account_id == author_col),
+                and_(Block.account_id == author_col, Block.target_account_id == viewer_id),
+            )
+        )
+    )
+
+
+def not_muted(viewer_id: int | None, author_col) -> ColumnElement[bool]:  # noqa: ANN001
+    if viewer_id is None:
+        return true()
+    now = utcnow()
+    return ~exists(
+        select(1).where(Mute.account_id == viewer_id, Mute.target_account_id == author_col,
+                        or_(Mute.expires_at.is_(None), Mute.expires_at > now))
+    )
+
+
+def readable_condition(viewer_id: int | None, status=Status) -> ColumnElement[bool]:  # noqa: ANN001
+    return and_(
+        status.deleted_at.is_(None),
+        _author_active(status),
+        visible_to(viewer_id, status),
+        not_blocked(viewer_id, status.account_id),
+    )
+
+
+def readable_by(viewer_id: int | None) -> Select:
+    """Statuses `viewer_id` may read; a repost is readable only if its original is too."""
+    original = aliased(Status)
+    return select(Status).where(
+        readable_condition(viewer_id),
+        or_(
+            Status.reblog_of_id.is_(None),
+            exists(select(1).where(original.id == Status.reblog_of_id,
+                                   readable_condition(viewer_id, original))),
+        ),
+    )
+
+
+def for_timeline(viewer_id: int | None) -> Select:
+    """Like readable_by, also dropping muted authors (and muted authors of reposted posts)."""
+    stmt = readable_by(viewer_id)
+    if viewer_id is None:
+        return stmt
+    original = aliased(Status)
+    return stmt.where(
+        not_muted(viewer_id, Status.account_id),
+        or_(
+            Status.reblog_of_id.is_(None),
+            exists(select(1).where(original.id == Status.reblog_of_id,
+                                   not_muted(viewer_id, original.account_id))),
+        ),
+    )
+
+
+async def get_readable(session: AsyncSession, status_id: int | None, viewer_id: int | None) -> Status | None:
+    if status_id is None:
+        return None
+    stmt = readable_by(viewer_id).where(Status.id == status_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Status]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Status).where(Status.id.in_(ids)))).scalars()
+    return {s.id: s for s in rows}
+
+
+async def readable_ids(session: AsyncSession, ids: Iterable[int], viewer_id: int | None) -> set[int]:
+    ids = list(set(ids))
+    if not ids:
+        return set()
+    stmt = readable_by(viewer_id).with_only_columns(Status.id).where(Status.id.in_(ids))
+    return set((await session.execute(stmt)).scalars())
+
+
+async def thread_context(session: AsyncSession, status: Status, viewer_id: int | None,
+                         limit: int = 4096) -> tuple[list[Status], list[Status]]:
+    """(ancestors oldest-first, descendants in reading order) that the viewer may read."""
+    root = status.thread_id or status.id
+    rows = list((await session.execute(
+        for_timeline(viewer_id).where(Status.thread_id == root, Status.reblog_of_id.is_(None))
+        .order_by(Status.id).limit(limit)
+    )).scalars())
+    by_id = {s.id: s for s in rows}
+    ancestors: list[Status] = []
+    cur = status.in_reply_to_id
+    seen = set()
+    while cur is not None and cur not in seen:
+        seen.add(cur)
+        parent = by_id.get(cur)
+        if parent is None:
+            parent = await get_readable(session, cur, viewer_id)
+            if parent is None:
+                break
+        ancestors.append(parent)
+        cur = parent.in_reply_to_id
+    ancestors.reverse()
+
+    children: dict[int, list[Status]] = {}
+    for s in rows:
+        if s.in_reply_to_id is not None:
+            children.setdefault(s.in_reply_to_id, []).append(s)
+    descendants: list[Status] = []
+    stack = list(reversed(children.get(status.id, [])))
+    while stack:  # depth-first, so replies follow the post they answer
+        s = stack.pop()
+        descendants.append(s)
+        stack.extend(reversed(children.get(s.id, [])))
+    return ancestors, descendants

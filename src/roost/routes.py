@@ -1,0 +1,15 @@
+"""Every router the app serves."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def include_all(app: FastAPI) -> None:
+    from roost.api.mastodon import router as mastodon
+    from roost.auth.routes import router as oauth
+    from roost.media.routes import router as media_files
+
+    app.include_router(oauth)
+    app.include_router(mastodon)
+    app.include_router(media_files)

@@ -1,0 +1,30 @@
+"""Process-wide handles that jobs need (jobs get a session, not the app): Redis and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from roost.config import Settings, get_settings
+
+
+@dataclass
+class Runtime:
+    db: Any = None
+    redis: Any = None
+    settings: Settings | None = None
+
+
+current = Runtime()
+
+
+def bind(*, db: Any, redis: Any, settings: Settings) -> None:
+    current.db, current.redis, current.settings = db, redis, settings
+
+
+def settings() -> Settings:
+    return current.settings or get_settings()
+
+
+def redis() -> Any:
+    return current.redis

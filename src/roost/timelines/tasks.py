@@ -1,0 +1,24 @@
+"""Home-feed jobs. Without Redis the home timeline is read from the database and these jobs
+have nothing to do; with Redis they maintain each active follower's capped sorted set."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import runtime
+from roost.jobs import job
+from roost.timelines import feeds
+
+
+@job("timelines.fan_out")
+async def fan_out(session: AsyncSession, *, status_id: int) -> None:
+    if runtime.redis() is None:
+        return
+    await feeds.fan_out(session, runtime.redis(), status_id)
+
+
+@job("timelines.unfan")
+async def unfan(session: AsyncSession, *, status_id: int, account_id: int) -> None:
+    if runtime.redis() is None:
+        return
+    await feeds.unfan(session, runtime.redis(), status_id, account_id)
