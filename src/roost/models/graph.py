@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
-from roost.kit.types import UTCDateTime
+from roost.kit.types import JSONType, UTCDateTime
 from roost.models._common import created_column, id_column
 
 
@@ -26,6 +26,7 @@ class Follow(Base):
     target_account_id: Mapped[int] = _account_fk()
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     notify: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    languages: Mapped[list | None] = mapped_column(JSONType, nullable=True)  # None: all languages
     created_at: Mapped[datetime] = created_column()
 
 
@@ -41,6 +42,7 @@ class FollowRequest(Base):
     target_account_id: Mapped[int] = _account_fk()
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     notify: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    languages: Mapped[list | None] = mapped_column(JSONType, nullable=True)  # None: all languages
     created_at: Mapped[datetime] = created_column()
 
 

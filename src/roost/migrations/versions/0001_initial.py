@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:20:20.399339
+Create Date: 2026-11-24 23:24:30.152222
 """
 from alembic import op
 import sqlalchemy as sa
@@ -122,6 +122,7 @@ def upgrade() -> None:
     sa.Column('target_account_id', sa.BigInteger(), nullable=False),
     sa.Column('show_reblogs', sa.Boolean(), nullable=False),
     sa.Column('notify', sa.Boolean(), nullable=False),
+    sa.Column('languages', roost.kit.types.JSONType(), nullable=True),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_follow_requests_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_follow_requests_target_account_id_accounts'), ondelete='CASCADE'),
@@ -137,6 +138,7 @@ def upgrade() -> None:
     sa.Column('target_account_id', sa.BigInteger(), nullable=False),
     sa.Column('show_reblogs', sa.Boolean(), nullable=False),
     sa.Column('notify', sa.Boolean(), nullable=False),
+    sa.Column('languages', roost.kit.types.JSONType(), nullable=True),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_follows_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_follows_target_account_id_accounts'), ondelete='CASCADE'),
