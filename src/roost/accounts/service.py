@@ -52,10 +52,13 @@ def check_email(email: str) -> str:
 async def create_account(session: AsyncSession, *, username: str, email: str, password: str,
                          display_name: str = "", role: str = "user", approved: bool = True,
                          bot: bool = False, locale: str = "en", reason: str = "",
-                         allow_reserved: bool = False) -> tuple[Account, User]:
+                         allow_reserved: bool = False,
+                         password_hash: str | None = None) -> tuple[Account, User]:
+    """`password_hash` (an argon2 hash made earlier) skips hashing: the demo seeder reuses one."""
     check_username(username, allow_reserved=allow_reserved)
     email = check_email(email)
-    check_password(password)
+    if password_hash is None:
+        check_password(password)
     if await repo.by_username(session, username, include_hidden=True):
         raise Invalid("Username is already taken",
                       details={"username": [{"error": "ERR_TAKEN", "description": "taken"}]})
@@ -68,7 +71,7 @@ async def create_account(session: AsyncSession, *, username: str, email: str, pa
                       display_name=display_name[:100], bot=bot, fields=[])
     session.add(account)
     await session.flush()
-    user = User(account_id=account.id, email=email, password_hash=hash_password(password),
+    user = User(account_id=account.id, email=email, password_hash=password_hash or hash_password(password),
                 role=role, approved=approved, locale=locale, sign_up_reason=reason[:1000])
     session.add(user)
     await session.flush()
