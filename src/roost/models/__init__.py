@@ -1,6 +1,6 @@
 """Tables, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
-from roost.models.accounts import Account, User
+from roost.models.accounts import Account, Marker, User
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
 from roost.models.events import Event
 from roost.models.graph import Block, Follow, FollowRequest, Mute
@@ -12,6 +12,6 @@ from roost.models.posts import Bookmark, Favourite, IdempotencyKey, Mention, Pin
 
 __all__ = [
     "AccessToken", "Account", "Block", "Bookmark", "Event", "Favourite", "Follow", "FollowRequest",
-    "IdempotencyKey", "Job", "MediaAttachment", "Mention", "Mute", "Notification", "OAuthApp",
-    "OAuthCode", "Pin", "SiteSetting", "Status", "StatusTag", "Tag", "User",
+    "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
+    "OAuthApp", "OAuthCode", "Pin", "SiteSetting", "Status", "StatusTag", "Tag", "User",
 ]

@@ -60,6 +60,9 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     locale: Mapped[str] = mapped_column(String(16), default="en", nullable=False)
     sign_up_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # Posting and reading defaults, keyed as Mastodon's Preferences entity
+    # ("posting:default:visibility", "posting:default:sensitive", "posting:default:language").
+    preferences: Mapped[dict] = mapped_column(JSONType, default=dict, nullable=False)
     created_at: Mapped[datetime] = created_column()
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
@@ -70,3 +73,17 @@ class User(Base):
     @property
     def is_moderator(self) -> bool:
         return self.role in ("admin", "moderator")
+
+
+class Marker(Base):
+    """The last item a person has read in a timeline ("home" or "notifications")."""
+
+    __tablename__ = "markers"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    timeline: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_read_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:24:30.152222
+Create Date: 2026-11-24 23:26:09.537847
 """
 from alembic import op
 import sqlalchemy as sa
@@ -156,6 +156,15 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_idempotency_keys_account_id_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account_id', 'key', name=op.f('pk_idempotency_keys'))
     )
+    op.create_table('markers',
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('timeline', sa.String(length=32), nullable=False),
+    sa.Column('last_read_id', sa.BigInteger(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_markers_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id', 'timeline', name=op.f('pk_markers'))
+    )
     op.create_table('mutes',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -227,6 +236,7 @@ def upgrade() -> None:
     sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('locale', sa.String(length=16), nullable=False),
     sa.Column('sign_up_reason', sa.Text(), nullable=False),
+    sa.Column('preferences', roost.kit.types.JSONType(), nullable=False),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_active_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_users_account_id_accounts'), ondelete='CASCADE'),
@@ -403,6 +413,7 @@ def downgrade() -> None:
 
     op.drop_table('notifications')
     op.drop_table('mutes')
+    op.drop_table('markers')
     op.drop_table('idempotency_keys')
     with op.batch_alter_table('follows', schema=None) as batch_op:
         batch_op.drop_index('ix_follows_target')
