@@ -14,6 +14,8 @@ class Event(Base):
     """One row of the append-only event log. `seq` increases in commit order."""
 
     __tablename__ = "events"
+    # AUTOINCREMENT on SQLite: a sequence number is never reused, even after pruning the tail.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     type: Mapped[str] = mapped_column(String(64), nullable=False, index=True)

@@ -11,10 +11,12 @@ from roost.kit.types import JSONType, UTCDateTime
 
 
 class Job(Base):
-    """A durable background job. States: queued -> running -> done | failed (retried while attempts remain)."""
+    """A durable background job. States: queued -> running -> (row deleted) | queued again with a
+    later run_at | failed (kept for operators). See docs/subsystems/jobs.md."""
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_ready", "state", "run_at"),)
+    # AUTOINCREMENT on SQLite: a finished job's id is never handed to a new job.
+    __table_args__ = (Index("ix_jobs_ready", "state", "run_at"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -28,3 +30,14 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class JobSchedule(Base):
+    """When a periodic job is next due. A conditional UPDATE of this row decides which process
+    enqueues it, so it is enqueued at most once per interval however many workers run."""
+
+    __tablename__ = "job_schedules"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

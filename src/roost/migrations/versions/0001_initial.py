@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:26:09.537847
+Create Date: 2026-11-24 23:26:35.579069
 """
 from alembic import op
 import sqlalchemy as sa
@@ -52,12 +52,19 @@ def upgrade() -> None:
     sa.Column('public', sa.Boolean(), nullable=False),
     sa.Column('data', roost.kit.types.JSONType(), nullable=False),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('seq', name=op.f('pk_events'))
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_events')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_type'), ['type'], unique=False)
 
+    op.create_table('job_schedules',
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('next_run_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_enqueued_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_job_schedules'))
+    )
     op.create_table('jobs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -71,7 +78,8 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.create_index('ix_jobs_ready', ['state', 'run_at'], unique=False)
@@ -434,6 +442,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_jobs_ready')
 
     op.drop_table('jobs')
+    op.drop_table('job_schedules')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_type'))
         batch_op.drop_index(batch_op.f('ix_events_actor_id'))
