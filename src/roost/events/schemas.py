@@ -143,6 +143,12 @@ class FollowRequestRejected(EventData):
     target_account_id: str
 
 
+@event_type("graph.follow_request_withdrawn")
+class FollowRequestWithdrawn(EventData):
+    account_id: str
+    target_account_id: str
+
+
 @event_type("graph.blocked")
 class Blocked(EventData):
     account_id: str

@@ -6,5 +6,6 @@ from roost.api.mastodon import (accounts, apps, graph, instance, media, notifica
                                 timelines)
 
 router = APIRouter()
-for module in (instance, apps, accounts, graph, statuses, timelines, notifications, media):
+# graph before accounts: /accounts/relationships must win over /accounts/{id}.
+for module in (instance, apps, graph, accounts, statuses, timelines, notifications, media):
     router.include_router(module.router)

@@ -201,3 +201,24 @@ def reblog_wrapper(rep: Status, account_row: Account, original: dict, *, viewer_
                     reblogged=original.get("reblogged", False), muted=False,
                     bookmarked=original.get("bookmarked", False), filtered=[])
     return data
+
+
+def relationship(rel) -> dict:  # noqa: ANN001 - roost.graph.repository.Relationship
+    return {
+        "id": str(rel.id),
+        "following": rel.following,
+        "showing_reblogs": rel.showing_reblogs,
+        "notifying": rel.notifying,
+        "languages": rel.languages,
+        "followed_by": rel.followed_by,
+        "blocking": rel.blocking,
+        "blocked_by": rel.blocked_by,
+        "muting": rel.muting,
+        "muting_notifications": rel.muting_notifications,
+        "muting_expires_at": iso(rel.muting_expires_at),
+        "requested": rel.requested,
+        "requested_by": rel.requested_by,
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": "",
+    }
