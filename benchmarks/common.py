@@ -1,0 +1,190 @@
+"""Helpers shared by the benchmark scripts: paths, the seed's output files, database URLs,
+percentiles, CPU accounting from /proc, free ports and server subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / ".data"
+PYTHON = sys.executable
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite+aiosqlite:///{DATA / 'roost.db'}"
+
+
+def normalise_url(url: str) -> str:
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.endswith(".db") and "://" not in url:
+        return f"sqlite+aiosqlite:///{Path(url).resolve()}"
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def data_dir_for(url: str) -> Path:
+    """Where seed.py leaves tokens.tsv and meta.json for this database."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if is_sqlite(url):
+        return DATA / f"sqlite-{Path(u.database or 'roost.db').stem}"
+    return DATA / f"pg-{u.database}"
+
+
+# --- what seed.py leaves for the load generator ---------------------------------------------
+
+@dataclass
+class Seeded:
+    meta: dict
+    tokens: list[dict]  # {account_id, username, token, followers, following, active}
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Seeded:
+        meta = json.loads((out_dir / "meta.json").read_text())
+        tokens = []
+        with open(out_dir / "tokens.tsv") as fh:
+            header = fh.readline().rstrip("\n").split("\t")
+            for line in fh:
+                row = dict(zip(header, line.rstrip("\n").split("\t"), strict=True))
+                for k in ("account_id", "followers", "following", "active"):
+                    row[k] = int(row[k])
+                tokens.append(row)
+        return cls(meta, tokens)
+
+    def token_of(self, account_id: int) -> str:
+        for t in self.tokens:
+            if t["account_id"] == account_id:
+                return t["token"]
+        raise KeyError(account_id)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = (len(sorted_values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process and its reaped children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / CLK_TCK
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy seconds, total seconds) summed over all cores since boot."""
+    parts = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = parts[3] + parts[4]
+    total = sum(parts[:8])
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+SERVICES = ("postgres", "redis-server")
+
+
+def service_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL and Redis process (they are not our children)."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if (d / "comm").read_text().strip() in SERVICES:
+                total += proc_cpu_seconds(int(d.name))
+        except OSError:
+            continue
+    return total
+
+
+class CpuMeter:
+    """Cores used by named processes, by PostgreSQL + Redis, and by everything else on the machine
+    (other work on a shared machine shows up as `other`) between start() and stop()."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+
+    def start(self) -> None:
+        self.t0 = time.monotonic()
+        self.p0 = {n: proc_cpu_seconds(p) for n, p in self.pids.items()}
+        self.s0 = service_cpu_seconds()
+        self.m0 = machine_cpu()
+
+    def stop(self, extra: dict[str, float] | None = None) -> dict:
+        """`extra`: cores measured elsewhere (the client reports its own)."""
+        wall = time.monotonic() - self.t0
+        busy1, _ = machine_cpu()
+        out = {f"{n}_cores": round((proc_cpu_seconds(p) - self.p0[n]) / wall, 2)
+               for n, p in self.pids.items()}
+        out["db_cores"] = round((service_cpu_seconds() - self.s0) / wall, 2)
+        out.update(extra or {})
+        busy = (busy1 - self.m0[0]) / wall
+        out["other_cores"] = round(max(0.0, busy - sum(out.values())), 2)
+        return out
+
+
+# --- processes ------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def start(cmd: list[str], env: dict | None = None, log: Path | None = None) -> subprocess.Popen:
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+    return subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=ROOT, stdout=out,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(proc: subprocess.Popen | None, timeout: float = 15.0) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
