@@ -43,6 +43,10 @@ class Settings(BaseSettings):
 
     log_level: str = "info"
 
+    source_url: str = Field("", description="where this server's source is offered; empty: base_url")
+    login_failures_per_ip: int = Field(30, ge=1, description="failed sign-ins per 5 minutes per IP")
+    login_failures_per_account: int = Field(10, ge=1, description="failed sign-ins per 5 minutes")
+
     @field_validator("database_url")
     @classmethod
     def _check_db_url(cls, v: str | None) -> str | None:

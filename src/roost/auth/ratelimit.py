@@ -1,7 +1,8 @@
 """Per-token and per-IP rate limits in fixed 5-minute windows (Mastodon's default shape).
 
 Counts live in Redis when it is configured (shared by every web process) and in memory otherwise.
-Every response carries X-RateLimit-Limit / -Remaining / -Reset; over the limit answers 429.
+Every counted response carries X-RateLimit-Limit / -Remaining / -Reset; over the limit answers 429.
+Sign-ups are limited per IP per 30 minutes, failed sign-ins per IP and per login per 5 minutes.
 """
 
 from __future__ import annotations
@@ -18,15 +19,26 @@ WINDOW = 300
 
 
 class _MemoryCounter:
+    """Counts per (key, window) in this process; expired windows are pruned as it goes."""
+
     def __init__(self) -> None:
-        self.counts: dict[str, int] = {}
-        self.window = 0
+        self.counts: dict[tuple[str, int], tuple[int, float]] = {}
+        self.hits = 0
+
+    def _prune(self) -> None:
+        now = time.time()
+        self.counts = {k: v for k, v in self.counts.items() if v[1] > now}
 
     async def hit(self, key: str, window_start: int, ttl: int) -> int:
-        if window_start != self.window:
-            self.counts, self.window = {}, window_start
-        self.counts[key] = self.counts.get(key, 0) + 1
-        return self.counts[key]
+        self.hits += 1
+        if self.hits % 1000 == 0:
+            self._prune()
+        count = self.counts.get((key, window_start), (0, 0.0))[0] + 1
+        self.counts[(key, window_start)] = (count, window_start + ttl)
+        return count
+
+    async def get(self, key: str, window_start: int) -> int:
+        return self.counts.get((key, window_start), (0, 0.0))[0]
 
 
 class _RedisCounter:
@@ -40,6 +52,10 @@ class _RedisCounter:
         pipe.expire(k, ttl)
         count, _ = await pipe.execute()
         return int(count)
+
+    async def get(self, key: str, window_start: int) -> int:
+        value = await self.redis.get(f"roost:rl:{key}:{window_start}")
+        return int(value or 0)
 
 
 def client_ip(request: Request) -> str:
@@ -77,6 +93,39 @@ class RateLimiter:
             return
         await self._hit(request, f"signup:{client_ip(request)}", self.settings.rate_limit_registrations,
                         window=1800)
+
+    # Failed sign-ins are limited even when request limits are off: they guard passwords.
+    def _login_keys(self, request: Request, who: str) -> list[tuple[str, int]]:
+        return [(f"loginfail:ip:{client_ip(request)}", self.settings.login_failures_per_ip),
+                (f"loginfail:{who}", self.settings.login_failures_per_account)]
+
+    async def check_login(self, request: Request, who: str) -> None:
+        """429 when this IP or this account (auth.service.login_key) has failed too often."""
+        now = int(time.time())
+        start = now - now % WINDOW
+        for key, limit in self._login_keys(request, who):
+            if await self.counter.get(key, start) >= limit:
+                reset = datetime.fromtimestamp(start + WINDOW, tz=UTC)
+                exc = RateLimited("Too many failed login attempts, try again later")
+                exc.headers = _headers(limit, 0, reset)  # type: ignore[attr-defined]
+                raise exc
+
+    async def login_failed(self, request: Request, who: str) -> None:
+        now = int(time.time())
+        start = now - now % WINDOW
+        for key, _ in self._login_keys(request, who):
+            await self.counter.hit(key, start, WINDOW + 5)
+
+
+def limiter_of(request: Request) -> RateLimiter | None:
+    return getattr(request.app.state, "rate_limiter", None)
+
+
+async def per_ip(request: Request) -> None:
+    """Dependency for routes that take no token (apps, oauth, instance): count the caller's IP."""
+    limiter = limiter_of(request)
+    if limiter is not None and getattr(request.state, "ratelimit", None) is None:
+        await limiter.check_request(request, None)
 
 
 def _headers(limit: int, remaining: int, reset: datetime) -> dict[str, str]:

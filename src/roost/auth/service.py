@@ -1,17 +1,28 @@
-"""OAuth writes: register apps, issue and revoke tokens."""
+"""Auth writes: register apps, issue and revoke tokens, check passwords, browser sessions,
+and sign-ups through the API (with the approval queue)."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import timedelta
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roost import events, runtime
+from roost.accounts import repository as accounts_repo
+from roost.accounts.service import create_account
 from roost.auth import scopes as scope_rules
+from roost.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from roost.auth.tokens import digest, new_secret
+from roost.events.schemas import AccountApproved
+from roost.instance import site as site_settings
 from roost.kit.clock import utcnow
-from roost.kit.errors import Invalid
-from roost.models import AccessToken, OAuthApp, User
+from roost.kit.errors import Forbidden, Invalid, NotAuthenticated, NotFound
+from roost.models import AccessToken, Account, OAuthApp, User
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
+SESSION_TTL = timedelta(days=30)
+SESSION_SCOPES = ["read", "write", "follow", "push"]
 
 
 async def create_app(session: AsyncSession, *, name: str, redirect_uris: list[str],
@@ -26,6 +37,8 @@ async def create_app(session: AsyncSession, *, name: str, redirect_uris: list[st
     for uri in redirect_uris:
         if uri != OOB and ("://" not in uri or len(uri) > 2000 or any(c.isspace() for c in uri)):
             raise Invalid("Validation failed: Redirect URI must be an absolute URI")
+    if website and (len(website) > 500 or any(c.isspace() for c in website.strip())):
+        raise Invalid("Validation failed: Website is invalid")
     bad = scope_rules.unknown(scopes)
     if bad:
         raise Invalid(f"Validation failed: Unknown scopes: {' '.join(bad)}")
@@ -62,3 +75,108 @@ async def revoke_all_for_user(session: AsyncSession, user_id: int) -> None:
         update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+# ---- passwords and browser sessions ---------------------------------------------------------
+
+class LoginRefused(Forbidden):
+    """Right password, but this login may not be used (disabled, suspended, awaiting approval)."""
+
+
+async def login_key(session: AsyncSession, login: str) -> str:
+    """What failed sign-ins are counted against: the user (whichever of username or email was
+    typed), or the typed login when nobody has it."""
+    login = (login or "").strip().lstrip("@").lower()[:320]
+    user = await accounts_repo.user_by_login(session, login) if login else None
+    return f"user:{user.id}" if user else f"login:{login}"
+
+
+async def authenticate(session: AsyncSession, login: str, password: str) -> User:
+    """The user behind `login` (email or username) if `password` is theirs.
+    Raises NotAuthenticated for wrong credentials, LoginRefused for a login that is not usable."""
+    login = (login or "").strip()[:320]
+    user = await accounts_repo.user_by_login(session, login) if login else None
+    # Unknown logins still pay for a hash check, so timing does not reveal who exists.
+    ok = verify_password(user.password_hash if user else DUMMY_HASH, password or "")
+    account = await session.get(Account, user.account_id) if user and ok else None
+    if user is None or not ok or account is None or account.deleted_at is not None:
+        raise NotAuthenticated("Invalid email or password")
+    if user.disabled or account.suspended_at is not None:
+        raise LoginRefused("Your login is currently disabled")
+    if not user.approved:
+        raise LoginRefused("Your login is currently pending approval")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        await session.flush()
+    return user
+
+
+async def start_session(session: AsyncSession, user: User) -> str:
+    """A server-side browser session: a token of kind `session`; the raw value goes in a cookie."""
+    _, raw = await issue_token(session, app=None, user=user, scopes=SESSION_SCOPES, kind="session")
+    return raw
+
+
+async def session_user(session: AsyncSession, raw: str | None) -> User | None:
+    """The signed-in user for a session token, or None (unknown, revoked, expired or unusable)."""
+    if not raw:
+        return None
+    row = (await session.execute(
+        select(AccessToken, User, Account)
+        .join(User, User.id == AccessToken.user_id)
+        .join(Account, Account.id == User.account_id)
+        .where(AccessToken.token_hash == digest(raw), AccessToken.kind == "session",
+               AccessToken.revoked_at.is_(None))
+    )).first()
+    if row is None:
+        return None
+    token, user, account = row
+    if token.created_at < utcnow() - SESSION_TTL:
+        return None
+    if user.disabled or not user.approved or not account.is_active:
+        return None
+    return user
+
+
+async def end_session(session: AsyncSession, raw: str | None) -> None:
+    if raw:
+        await session.execute(update(AccessToken)
+                              .where(AccessToken.token_hash == digest(raw), AccessToken.kind == "session")
+                              .values(revoked_at=utcnow()))
+
+
+# ---- sign-ups ------------------------------------------------------------------------------
+
+async def register(session: AsyncSession, *, app: OAuthApp | None, username: str, email: str,
+                   password: str, agreement: bool, locale: str = "en",
+                   reason: str = "") -> tuple[User, AccessToken, str]:
+    """POST /api/v1/accounts: create the account and a token for the app that asked.
+    Under `approval` the user waits (approved=False) and the token is refused until approve_user."""
+    site = await site_settings.load(session, runtime.settings())
+    if not site.registrations_open:
+        raise Forbidden("Registrations are closed")
+    if not agreement:
+        raise Invalid("Validation failed: Agreement must be accepted",
+                      details={"agreement": [{"error": "ERR_ACCEPTED", "description": "must be accepted"}]})
+    locale = (locale or "en").strip()
+    if not locale.replace("-", "").replace("_", "").isalnum() or len(locale) > 16:
+        locale = "en"
+    _, user = await create_account(session, username=username or "", email=email or "",
+                                   password=password or "", locale=locale, reason=reason or "",
+                                   approved=not site.approval_required)
+    scopes = app.scopes.split() if app else SESSION_SCOPES
+    token, raw = await issue_token(session, app=app, user=user, scopes=scopes)
+    return user, token, raw
+
+
+async def approve_user(session: AsyncSession, user_id: int, *, actor_id: int | None = None) -> User:
+    """Let a sign-up that waits for approval in. Approving twice is a no-op."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    if not user.approved:
+        user.approved = True
+        await session.flush()
+        events.record(session, AccountApproved(account_id=str(user.account_id)),
+                      actor_id=actor_id, subject_id=user.account_id)
+    return user

@@ -195,3 +195,13 @@ class MediaUpdated(EventData):
 class NotificationsDismissed(EventData):
     account_id: str
     notification_id: str | None = None  # None: all cleared
+
+
+@event_type("account.approved")
+class AccountApproved(EventData):
+    account_id: str
+
+
+@event_type("site.settings_changed")
+class SiteSettingsChanged(EventData):
+    keys: list[str]

@@ -4,8 +4,9 @@ from fastapi import APIRouter
 
 from roost.api.mastodon import (accounts, apps, graph, instance, media, notifications, statuses,
                                 timelines)
+from roost.api.mastodon import registrations
 
 router = APIRouter()
 # graph before accounts: /accounts/relationships must win over /accounts/{id}.
-for module in (instance, apps, graph, accounts, statuses, timelines, notifications, media):
+for module in (instance, apps, registrations, graph, accounts, statuses, timelines, notifications, media):
     router.include_router(module.router)
