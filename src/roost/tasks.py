@@ -1,5 +1,6 @@
 """Import every domain's job handlers so the registry is complete in web and worker processes."""
 
+import roost.accounts.tasks  # noqa: F401
 import roost.graph.tasks  # noqa: F401
 import roost.notifications.tasks  # noqa: F401
 import roost.posts.tasks  # noqa: F401

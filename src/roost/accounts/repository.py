@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost.models import Account, User
+from roost.models import Account, FollowRequest, Marker, User
 
 
 def visible() -> Select:
@@ -62,3 +62,42 @@ async def user_by_login(session: AsyncSession, login: str) -> User | None:
         return await user_by_email(session, login)
     acc = await by_username(session, login.lstrip("@"), include_hidden=True)
     return await user_for(session, acc.id) if acc else None
+
+
+DEFAULT_PREFERENCES = {
+    "posting:default:visibility": "public",
+    "posting:default:sensitive": False,
+    "posting:default:language": None,
+    "reading:expand:media": "default",
+    "reading:expand:spoilers": False,
+    "reading:autoplay:gifs": False,
+}
+
+
+def preferences_of(user: User | None) -> dict:
+    """Mastodon's Preferences entity: the defaults overlaid with what the user chose."""
+    return {**DEFAULT_PREFERENCES, **((user.preferences or {}) if user else {})}
+
+
+async def by_acct(session: AsyncSession, acct: str, local_domain: str) -> Account | None:
+    """`user`, `@user` or `user@this.domain` (suspended accounts included, deleted ones not)."""
+    name, _, domain = acct.strip().lstrip("@").partition("@")
+    if domain and domain.lower() != local_domain.lower():
+        return None
+    acc = await by_username(session, name, include_hidden=True) if name else None
+    return None if acc is None or acc.deleted_at is not None else acc
+
+
+async def follow_requests_count(session: AsyncSession, account_id: int) -> int:
+    stmt = select(func.count()).select_from(FollowRequest).where(
+        FollowRequest.target_account_id == account_id)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def markers(session: AsyncSession, account_id: int, timelines: Iterable[str]) -> list:
+    names = list(set(timelines))
+    if not names:
+        return []
+    stmt = (select(Marker).where(Marker.account_id == account_id, Marker.timeline.in_(names))
+            .execution_options(populate_existing=True))
+    return list((await session.execute(stmt)).scalars())

@@ -205,3 +205,15 @@ class AccountApproved(EventData):
 @event_type("site.settings_changed")
 class SiteSettingsChanged(EventData):
     keys: list[str]
+
+
+@event_type("account.password_changed")
+class AccountPasswordChanged(EventData):
+    account_id: str
+    reset: bool = False  # True when set without the old password (CLI, admin)
+
+
+@event_type("account.role_changed")
+class AccountRoleChanged(EventData):
+    account_id: str
+    role: str

@@ -1,3 +1,121 @@
-from fastapi import APIRouter
+"""Accounts: your own credentials and profile, other people's profiles and posts, finding people.
+
+Account ids in paths use the `int` convertor, so /accounts/relationships and the like never
+match `/accounts/{id}`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from roost import runtime
+from roost.accounts import queries
+from roost.accounts import repository as repo
+from roost.accounts import service
+from roost.api.deps import DbSession, maybe_user, user
+from roost.api.mastodon.paging import PageParams, page_params, set_link_header
+from roost.api.mastodon.presenter import Presenter
+from roost.api.params import as_bool, as_int, as_str, read_params
+from roost.auth.actor import Actor
+from roost.kit.errors import NotFound
+from roost.kit.ids import parse_id
+from roost.models import Account
 
 router = APIRouter(prefix="/api", tags=["accounts"])
+
+OptionalText = Annotated[str | None, Query()]
+
+
+def _flag(params: dict, key: str) -> bool | None:
+    """A boolean parameter, or None when it was not sent."""
+    value = params.get(key)
+    return None if value is None or value == "" else as_bool(value)
+
+
+def _file(value: Any) -> Any:
+    return None if value is None or value == "" else value
+
+
+@router.get("/v1/accounts/verify_credentials")
+async def verify_credentials(session: DbSession, actor: Actor = user("profile")) -> dict:
+    return await Presenter(session, actor.account).account(actor.account, credentials=True)
+
+
+@router.patch("/v1/accounts/update_credentials")
+async def update_credentials(request: Request, session: DbSession,
+                             actor: Actor = user("write:accounts")) -> dict:
+    p = await read_params(request)
+    source = p.get("source") if isinstance(p.get("source"), dict) else {}
+    account = await service.update_profile(
+        session, actor.account,
+        display_name=as_str(p.get("display_name")), note=as_str(p.get("note")),
+        locked=_flag(p, "locked"), bot=_flag(p, "bot"), discoverable=_flag(p, "discoverable"),
+        indexable=_flag(p, "indexable"), fields=p.get("fields_attributes"),
+        avatar=_file(p.get("avatar")), header=_file(p.get("header")),
+        privacy=as_str(source.get("privacy")), sensitive=_flag(source, "sensitive"),
+        language=as_str(source.get("language")),
+    )
+    return await Presenter(session, actor.account).account(account, credentials=True)
+
+
+@router.get("/v1/accounts/lookup")
+async def lookup(acct: Annotated[str, Query()], session: DbSession,
+                 actor: Actor | None = maybe_user("read:accounts")) -> dict:
+    account = await repo.by_acct(session, acct, runtime.settings().domain)
+    if account is None:
+        raise NotFound()
+    return await Presenter(session, actor.account if actor else None).account(account)
+
+
+@router.get("/v1/accounts/search")
+async def search_accounts(session: DbSession, q: Annotated[str, Query()] = "",
+                          limit: OptionalText = None, offset: OptionalText = None,
+                          following: OptionalText = None, resolve: OptionalText = None,
+                          actor: Actor = user("read:accounts")) -> list[dict]:
+    found = await queries.search(
+        session, actor.account.id, q, local_domain=runtime.settings().domain,
+        limit=max(1, min(as_int(limit, 40), 80)), offset=max(0, as_int(offset, 0)),
+        following=as_bool(following))
+    return await Presenter(session, actor.account).accounts(found)
+
+
+async def _profile(session: DbSession, account_id: int) -> Account:
+    """The account behind a path id: 404 when unknown or deleted (suspended ones are returned)."""
+    account = await repo.get(session, parse_id(str(account_id)), include_hidden=True)
+    if account is None or account.deleted_at is not None:
+        raise NotFound()
+    return account
+
+
+@router.get("/v1/accounts/{account_id:int}")
+async def get_account(account_id: int, session: DbSession,
+                      actor: Actor | None = maybe_user("read:accounts")) -> dict:
+    account = await _profile(session, account_id)
+    return await Presenter(session, actor.account if actor else None).account(account)
+
+
+@router.get("/v1/accounts/{account_id:int}/statuses")
+async def account_statuses(account_id: int, request: Request, response: Response,
+                           session: DbSession,
+                           page: Annotated[PageParams, Depends(page_params(20, 40))],
+                           pinned: OptionalText = None, exclude_replies: OptionalText = None,
+                           exclude_reblogs: OptionalText = None, only_media: OptionalText = None,
+                           tagged: OptionalText = None,
+                           actor: Actor | None = maybe_user("read:statuses")) -> list[dict]:
+    viewer = actor.account if actor else None
+    account = await _profile(session, account_id)
+    if account.suspended_at is not None:
+        return []
+    f = queries.ProfileFilter(pinned=as_bool(pinned), exclude_replies=as_bool(exclude_replies),
+                              exclude_reblogs=as_bool(exclude_reblogs),
+                              only_media=as_bool(only_media), tagged=tagged or None)
+    rows = await queries.profile_statuses(session, account, viewer.id if viewer else None, page, f)
+    set_link_header(request, response, [s.id for s in rows])
+    return await Presenter(session, viewer).statuses(rows)
+
+
+from roost.api.mastodon import markers, search  # noqa: E402 - sub-routers share this prefix
+
+router.include_router(search.router)
+router.include_router(markers.router)

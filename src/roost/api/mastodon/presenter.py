@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import runtime
-from roost.models import (Account, Bookmark, Favourite, MediaAttachment, Mention, OAuthApp, Pin,
-                          Status, StatusTag, Tag)
+from roost.models import (Account, Bookmark, Favourite, MediaAttachment, Mention, Notification,
+                          OAuthApp, Pin, Status, StatusTag, Tag)
 from roost.api.mastodon import serializers as ser
 
 
@@ -28,7 +28,11 @@ class Presenter:
     async def account(self, account: Account, *, credentials: bool = False) -> dict:
         data = ser.account(account)
         if credentials:
-            data.update(ser.credential_fields(account, await self._user_of(account)))
+            from roost.accounts.repository import follow_requests_count
+
+            data.update(ser.credential_fields(
+                account, await self._user_of(account),
+                follow_requests_count=await follow_requests_count(self.session, account.id)))
         return data
 
     async def _user_of(self, account: Account):  # noqa: ANN202
@@ -109,6 +113,23 @@ class Presenter:
             else:
                 out.append(render(st))
         return [o for o in out if o is not None]
+
+    # ---- notifications --------------------------------------------------------------------
+    async def notifications(self, notifications: Sequence[Notification]) -> list[dict]:
+        """Senders in one query, statuses through statuses(); a notification whose status cannot
+        be rendered is left out."""
+        accounts = await self._by_id(Account, {n.from_account_id for n in notifications})
+        status_ids = {n.status_id for n in notifications if n.status_id is not None}
+        rows = await self._by_id(Status, status_ids)
+        rendered = {int(d["id"]): d for d in await self.statuses(list(rows.values()))}
+        out = []
+        for n in notifications:
+            sender = accounts.get(n.from_account_id)
+            status = rendered.get(n.status_id) if n.status_id is not None else None
+            if sender is None or (n.type in ser.STATUS_NOTIFICATIONS and status is None):
+                continue
+            out.append(ser.notification(n, ser.account(sender), status))
+        return out
 
     # ---- media ----------------------------------------------------------------------------
     def media(self, m: MediaAttachment) -> dict:

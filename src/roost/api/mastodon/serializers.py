@@ -58,21 +58,27 @@ def account(a: Account) -> dict:
             for f in (a.fields or [])
         ],
     }
-    if a.suspended_at is not None:
-        data["suspended"] = True
+    if a.suspended_at is not None:  # as Mastodon: the profile is blanked, only the name stays
+        missing_avatar = media_url(None, "avatar-missing.png")
+        missing_header = media_url(None, "header-missing.png")
+        data.update(suspended=True, display_name="", note="", fields=[], locked=False, bot=False,
+                    avatar=missing_avatar, avatar_static=missing_avatar, header=missing_header,
+                    header_static=missing_header, followers_count=0, following_count=0,
+                    statuses_count=0, last_status_at=None)
     return data
 
 
-def credential_fields(a: Account, user: User | None) -> dict:
+def credential_fields(a: Account, user: User | None, *, follow_requests_count: int = 0) -> dict:
+    prefs = {**(user.preferences or {})} if user else {}
     return {
         "source": {
-            "privacy": "private" if a.locked else "public",
-            "sensitive": False,
-            "language": user.locale if user else "",
+            "privacy": prefs.get("posting:default:visibility") or "public",
+            "sensitive": bool(prefs.get("posting:default:sensitive", False)),
+            "language": prefs.get("posting:default:language") or "",
             "note": a.note,
             "fields": [{"name": f.get("name", ""), "value": f.get("value", ""), "verified_at": None}
                        for f in (a.fields or [])],
-            "follow_requests_count": 0,
+            "follow_requests_count": follow_requests_count,
             "hide_collections": False,
             "discoverable": a.discoverable,
             "indexable": a.indexable,
@@ -222,3 +228,14 @@ def relationship(rel) -> dict:  # noqa: ANN001 - roost.graph.repository.Relation
         "endorsed": False,
         "note": "",
     }
+
+
+STATUS_NOTIFICATIONS = ("mention", "status", "reblog", "favourite", "poll", "update")
+
+
+def notification(n, account_data: dict, status_data: dict | None) -> dict:  # noqa: ANN001
+    data = {"id": str(n.id), "type": n.type, "created_at": iso(n.created_at),
+            "group_key": f"ungrouped-{n.id}", "account": account_data}
+    if n.type in STATUS_NOTIFICATIONS:
+        data["status"] = status_data
+    return data

@@ -1,0 +1,81 @@
+"""Paged lists around accounts: a profile's posts, and finding accounts by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost.accounts.repository import visible
+from roost.kit.paging import PageParams, fetch
+from roost.models import Account, Follow, MediaAttachment, Pin, Status, StatusTag, Tag
+from roost.posts import repository as posts_repo
+from roost.posts.repository import not_blocked
+
+
+@dataclass
+class ProfileFilter:
+    pinned: bool = False
+    exclude_replies: bool = False
+    exclude_reblogs: bool = False
+    only_media: bool = False
+    tagged: str | None = None
+
+
+async def profile_statuses(session: AsyncSession, account: Account, viewer_id: int | None,
+                           page: PageParams, f: ProfileFilter) -> list[Status]:
+    """The account's posts and reposts that the viewer may read, newest first."""
+    stmt = posts_repo.readable_by(viewer_id).where(Status.account_id == account.id)
+    if f.pinned:
+        stmt = stmt.where(exists(select(1).where(Pin.status_id == Status.id,
+                                                 Pin.account_id == account.id)))
+    if f.exclude_replies:  # threads (replies to oneself) stay, as in Mastodon
+        stmt = stmt.where(or_(Status.in_reply_to_id.is_(None),
+                              Status.in_reply_to_account_id == account.id))
+    if f.exclude_reblogs:
+        stmt = stmt.where(Status.reblog_of_id.is_(None))
+    if f.only_media:
+        stmt = stmt.where(exists(select(1).where(MediaAttachment.status_id == Status.id)))
+    if f.tagged:
+        tag = f.tagged.strip().lstrip("#").lower()
+        stmt = stmt.where(exists(select(1).select_from(StatusTag).join(Tag, Tag.id == StatusTag.tag_id)
+                                 .where(StatusTag.status_id == Status.id, Tag.name == tag)))
+    return list(await fetch_scalars(session, stmt, Status.id, page))
+
+
+async def fetch_scalars(session: AsyncSession, stmt, column, page: PageParams) -> list:  # noqa: ANN001
+    return [row[0] for row in await fetch(session, stmt, column, page)]
+
+
+def name_matches(term: str):  # noqa: ANN201
+    """Username prefix, or a prefix of the display name or of one of its words (any case)."""
+    shown = func.lower(Account.display_name)
+    return or_(Account.username_lower.startswith(term, autoescape=True),
+               shown.startswith(term, autoescape=True),
+               shown.contains(" " + term, autoescape=True))
+
+
+def search_term(q: str, local_domain: str) -> str | None:
+    """The lower-cased name to look for in `q` ("ann", "@ann", "ann@this.domain"); None when
+    `q` names another server (there is no federation to ask)."""
+    name, _, domain = q.strip().lstrip("@").partition("@")
+    if domain and domain.strip().lower() != local_domain.lower():
+        return None
+    name = name.strip().lower()
+    return name or None
+
+
+async def search(session: AsyncSession, viewer_id: int | None, q: str, *, local_domain: str,
+                 limit: int = 40, offset: int = 0, following: bool = False) -> list[Account]:
+    """Active accounts by name prefix: exact username first, then the most followed."""
+    term = search_term(q, local_domain)
+    if term is None:
+        return []
+    stmt = visible().where(name_matches(term), not_blocked(viewer_id, Account.id))
+    if following and viewer_id is not None:
+        stmt = stmt.where(exists(select(1).where(Follow.account_id == viewer_id,
+                                                 Follow.target_account_id == Account.id)))
+    stmt = stmt.order_by(case((Account.username_lower == term, 0), else_=1),
+                         Account.followers_count.desc(), Account.id).offset(offset).limit(limit)
+    return list((await session.execute(stmt)).scalars())
