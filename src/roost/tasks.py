@@ -2,6 +2,7 @@
 
 import roost.accounts.tasks  # noqa: F401
 import roost.graph.tasks  # noqa: F401
+import roost.media.tasks  # noqa: F401
 import roost.notifications.tasks  # noqa: F401
 import roost.posts.tasks  # noqa: F401
 import roost.timelines.tasks  # noqa: F401

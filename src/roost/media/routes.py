@@ -1,3 +1,49 @@
-from fastapi import APIRouter
+"""Serve stored media (/media/...) and the packaged static files (/static/...).
+
+A path is served only if, once resolved, it is a file inside its root: '..', absolute paths,
+hidden names and symlinks leading outside all answer 404. Media names carry a random part and
+never change, so they are cached for a year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+
+from roost.kit.errors import NotFound
+from roost.media.storage import LocalStorage
 
 router = APIRouter(tags=["media files"])
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
+    "gif": "image/gif", "svg": "image/svg+xml", "ico": "image/x-icon", "css": "text/css",
+    "js": "text/javascript", "woff2": "font/woff2", "txt": "text/plain",
+}
+MEDIA_TYPES = {"jpg", "png", "webp", "gif"}
+MEDIA_CACHE = "public, max-age=31536000, immutable"
+STATIC_CACHE = "public, max-age=86400"
+
+
+def _respond(root: Path, path: str, allowed: set[str] | dict, cache: str) -> FileResponse:
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    full = LocalStorage(root).local_file(path) if ext in allowed else None
+    if full is None:
+        raise NotFound()
+    return FileResponse(full, media_type=TYPES[ext], headers={
+        "Cache-Control": cache,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    })
+
+
+@router.api_route("/media/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def media_file(path: str, request: Request) -> FileResponse:
+    return _respond(request.app.state.settings.media_dir, path, MEDIA_TYPES, MEDIA_CACHE)
+
+
+@router.api_route("/static/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def static_file(path: str) -> FileResponse:
+    return _respond(STATIC_DIR, path, TYPES, STATIC_CACHE)
