@@ -51,7 +51,8 @@ async def test_create_app_validation(api):
         {"client_name": "x", "redirect_uris": "not a uri"},
         {"client_name": "x", "redirect_uris": "https://a.example", "scopes": "read destroy"},
         {"client_name": "x" * 201, "redirect_uris": "https://a.example"},
-        {"client_name": "x", "redirect_uris": "https://a.example", "website": "w" * 600},
+        {"client_name": "x", "redirect_uris": "https://a.example", "website": "https://" + "w" * 600},
+        {"client_name": "x", "redirect_uris": "https://a.example", "website": "javascript:alert(1)"},
     ]
     for case in cases:
         r = await api.post("/api/v1/apps", json=case)

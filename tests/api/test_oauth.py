@@ -134,6 +134,8 @@ async def test_authorization_code_flow_with_pkce(api, make):
 
     me = await api.get("/api/v1/apps/verify_credentials", headers=bearer)
     assert me.status_code == 200 and me.json()["name"] == "Test App"
+    account = await api.get("/api/v1/accounts/verify_credentials", headers=bearer)
+    assert account.status_code == 200 and account.json()["username"] == "alice"
     post = await api.post("/api/v1/statuses", json={"status": "hi"}, headers=bearer)
     assert post.status_code == 200, post.text
     assert post.json()["account"]["id"] == alice.id

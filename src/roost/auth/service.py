@@ -37,7 +37,9 @@ async def create_app(session: AsyncSession, *, name: str, redirect_uris: list[st
     for uri in redirect_uris:
         if uri != OOB and ("://" not in uri or len(uri) > 2000 or any(c.isspace() for c in uri)):
             raise Invalid("Validation failed: Redirect URI must be an absolute URI")
-    if website and (len(website) > 500 or any(c.isspace() for c in website.strip())):
+    website = (website or "").strip() or None
+    if website and (len(website) > 500 or any(c.isspace() for c in website)
+                    or not website.lower().startswith(("https://", "http://"))):
         raise Invalid("Validation failed: Website is invalid")
     bad = scope_rules.unknown(scopes)
     if bad:
