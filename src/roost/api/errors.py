@@ -26,7 +26,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RoostError)
     async def roost_error(request: Request, exc: RoostError) -> JSONResponse:
         body: dict = {"error": exc.message}
-        if exc.details:
+        if exc.details or exc.status == 422:
             body["details"] = exc.details
         headers = getattr(exc, "headers", None)
         if isinstance(exc, RateLimited) and headers is None:
@@ -35,7 +35,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": _describe(exc)}, status_code=422)
+        return JSONResponse({"error": _describe(exc), "details": {}}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

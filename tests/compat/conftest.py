@@ -1,0 +1,108 @@
+"""A real Roost server on a loopback port, for real Mastodon clients (Mastodon.py, toot) and
+schemathesis. It runs on a fresh database (committed for real, not rolled back): a temp SQLite
+file, or a fresh PostgreSQL database when ROOST_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from roost.config import Settings
+from roost.main import create_app
+
+PG_URL = os.environ.get("ROOST_TEST_DATABASE_URL") or None
+REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL") or None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run(coro):  # noqa: ANN001, ANN202
+    return asyncio.run(coro)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    port: int
+    settings: Settings
+    server: uvicorn.Server
+    thread: threading.Thread
+
+
+def _create_pg_db() -> str:
+    name = f"roost_live_{secrets.token_hex(4)}"
+
+    async def go() -> None:
+        eng = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        async with eng.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await eng.dispose()
+
+    _run(go())
+    return f"{PG_URL.rpartition('/')[0]}/{name}"
+
+
+def _drop_pg_db(url: str) -> None:
+    name = url.rpartition("/")[2]
+
+    async def go() -> None:
+        eng = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        async with eng.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await eng.dispose()
+
+    _run(go())
+
+
+def start_live_server(data_dir: Path, **overrides) -> LiveServer:
+    port = free_port()
+    db_url = _create_pg_db() if PG_URL else f"sqlite+aiosqlite:///{data_dir / 'live.db'}"
+    values = dict(data_dir=data_dir, database_url=db_url, redis_url=REDIS_URL,
+                  domain=f"127.0.0.1:{port}", rate_limits_enabled=False, workers_in_process=True)
+    values.update(overrides)
+    settings = Settings(**values)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if server.started:
+            break
+        time.sleep(0.05)
+    else:
+        raise RuntimeError("live server did not start")
+    httpx.get(f"{url}/api/v1/timelines/public", timeout=10)
+    return LiveServer(url, port, settings, server, thread)
+
+
+def stop_live_server(live: LiveServer) -> None:
+    live.server.should_exit = True
+    live.thread.join(timeout=15)
+    if PG_URL:
+        _drop_pg_db(live.settings.database_url)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    live = start_live_server(tmp_path_factory.mktemp("live"))
+    yield live
+    stop_live_server(live)
