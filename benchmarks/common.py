@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -102,20 +103,35 @@ def machine_cpu() -> tuple[float, float]:
 
 
 SERVICES = ("postgres", "redis-server")
+PG_CLIENT = re.compile(r"^postgres: \S+ (\S+) ")  # "postgres: USER DATABASE HOST(PORT) STATE"
+our_database: str | None = None  # set by the scripts: count only its PostgreSQL backends
 
 
 def service_cpu_seconds() -> float:
-    """CPU time of every PostgreSQL and Redis process (they are not our children)."""
+    """CPU time of Redis and PostgreSQL: its background processes and the backends serving
+    `our_database` (on a shared machine other databases' backends are someone else's work)."""
     total = 0.0
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
-            if (d / "comm").read_text().strip() in SERVICES:
-                total += proc_cpu_seconds(int(d.name))
+            if (d / "comm").read_text().strip() not in SERVICES:
+                continue
+            m = PG_CLIENT.match((d / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            if m and m.group(1) != our_database:
+                continue
+            total += proc_cpu_seconds(int(d.name))
         except OSError:
             continue
     return total
+
+
+def set_database(url: str) -> None:
+    global our_database
+    if not is_sqlite(url):
+        from sqlalchemy.engine import make_url
+
+        our_database = make_url(url).database
 
 
 class CpuMeter:
@@ -188,3 +204,85 @@ def git_commit() -> str:
                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+# --- Redis home feeds -----------------------------------------------------------------------
+
+def home_ids(viewer: int, follows: dict[int, set[int]], by_author: dict[int, list[tuple]],
+             size: int) -> list[int]:
+    """The newest `size` ids of `viewer`'s home as roost.timelines.repository.home_from_db
+    selects them on a seeded database (no blocks, mutes, deletions or direct posts there):
+    posts and reposts of the viewer and of followed accounts; replies only to oneself, to the
+    viewer, by the viewer, or to someone the viewer follows."""
+    import heapq
+
+    followed = follows.get(viewer, set())
+    lists = [by_author.get(a, []) for a in followed | {viewer}]
+    out: list[int] = []
+    for sid, author, reply_to in heapq.merge(*lists, reverse=True):
+        if (reply_to is None or reply_to == author or reply_to == viewer or author == viewer
+                or reply_to in followed):
+            out.append(sid)
+            if len(out) >= size:
+                break
+    return out
+
+
+async def build_feeds(url: str, redis_url: str, account_ids: list[int], *, check: int = 5) -> dict:
+    """Give each of `account_ids` the home feed its first read would build
+    (roost.timelines.feeds.rebuild), computed in bulk: rebuilding 7,000 feeds one by one through
+    the database takes many minutes on two cores. `check` feeds are compared with the
+    database's own home query, so a change in Roost's home rules shows up here."""
+    from collections import defaultdict
+
+    import redis.asyncio as aioredis
+    from sqlalchemy import select
+
+    from roost.config import Settings
+    from roost.db import Database
+    from roost.kit.paging import PageParams
+    from roost.models import Account, Follow, Status
+    from roost.timelines import feeds
+    from roost.timelines import repository as timelines_repo
+
+    t0 = time.monotonic()
+    settings = Settings(database_url=url, redis_url=redis_url)
+    size, ttl = settings.home_feed_size, settings.fan_out_active_days * 86400
+    db = Database(url)
+    follows: dict[int, set[int]] = defaultdict(set)
+    by_author: dict[int, list[tuple]] = defaultdict(list)
+    async with db.session() as session:
+        for a, b in await session.execute(select(Follow.account_id, Follow.target_account_id)):
+            follows[a].add(b)
+        rows = await session.execute(
+            select(Status.id, Status.account_id, Status.in_reply_to_account_id)
+            .where(Status.deleted_at.is_(None)).order_by(Status.id.desc()))
+        for sid, author, reply_to in rows:
+            by_author[author].append((sid, author, reply_to))
+    redis = aioredis.from_url(redis_url)
+    built = 0
+    for start in range(0, len(account_ids), 200):
+        pipe = redis.pipeline(transaction=False)
+        for viewer in account_ids[start:start + 200]:
+            key = feeds.feed_key(viewer)
+            ids = home_ids(viewer, follows, by_author, size)
+            pipe.delete(key)
+            pipe.zadd(key, {feeds.SENTINEL: feeds.READY, **{str(i): i for i in ids}})
+            pipe.expire(key, ttl)
+            built += 1
+        await pipe.execute()
+    mismatches = 0
+    async with db.session() as session:
+        for viewer in account_ids[:check]:
+            account = await session.get(Account, viewer)
+            want = [s.id for s in await timelines_repo.home_from_db(session, account,
+                                                                    PageParams(limit=size))]
+            if want != home_ids(viewer, follows, by_author, size):
+                mismatches += 1
+    await redis.aclose()
+    await db.dispose()
+    if mismatches:
+        print(f"WARNING: {mismatches}/{check} bulk-built feeds differ from the database's home "
+              "query: benchmarks/common.py home_ids() no longer matches Roost's home rules")
+    return {"built": built, "checked": check, "mismatches": mismatches,
+            "seconds": round(time.monotonic() - t0, 1)}

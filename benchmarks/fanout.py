@@ -7,8 +7,9 @@
 For the seeded authors with 10, 1,000 and (all but one of) 10,000 followers it posts through the
 API and measures, from the moment the request is sent:
 - with Redis: the time until the post id is in EVERY home feed fan-out should reach (the author's
-  and each follower's whose user was active within ROOST_FAN_OUT_ACTIVE_DAYS), by polling the
-  sorted sets; with --all-active every follower counts (their last_active_at is set to now first);
+  and each follower's whose user was active within ROOST_FAN_OUT_ACTIVE_DAYS; missing feeds are
+  built first, since fan-out only adds to existing feeds), by polling the sorted sets; with
+  --all-active every follower counts (their last_active_at is set to now first);
 - without Redis: the time until the post is first in a follower's GET /api/v1/timelines/home.
 It starts Roost itself (web process, plus `roost worker` when there is Redis) like load.py.
 """
@@ -24,7 +25,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import DATA, Seeded, data_dir_for, default_sqlite_url, free_port, git_commit, normalise_url
+from common import (DATA, Seeded, build_feeds, data_dir_for, default_sqlite_url, free_port, git_commit,
+                    normalise_url, set_database)
 from load import Servers, touch_users
 
 # Counts how many of KEYS, in order, hold ARGV[1], stopping at the first that does not: the
@@ -109,6 +111,7 @@ def wait_home(port: int, token: str, status_id: str, t0: float, timeout: float) 
 
 async def measure(args: argparse.Namespace) -> dict:
     url = normalise_url(args.url)
+    set_database(url)
     seeded = Seeded.load(Path(args.data) if args.data else data_dir_for(url))
     from roost.config import Settings
 
@@ -129,9 +132,21 @@ async def measure(args: argparse.Namespace) -> dict:
         run_dir.mkdir(parents=True, exist_ok=True)
         report["server"] = servers.start_roost(port, url, args.redis_url, run_dir)
         await touch_users(url)
+        warm = seeded.meta["fanout"]["10"]  # the first post after a start pays for cold caches
+        api(port, "POST", "/api/v1/statuses", tokens[warm], {"status": "fan-out warm-up"})
+        await asyncio.sleep(args.pause)
         for size in args.sizes.split(","):
             author = seeded.meta["fanout"][size]
             who = await recipients(url, author, active_days, args.all_active)
+            if redis is not None:  # fan-out skips feeds that do not exist: build the missing
+                pipe = redis.pipeline(transaction=False)
+                for i in who:
+                    pipe.zscore(key_of(i), "0")
+                states = await pipe.execute()
+                missing = [i for i, st in zip(who, states, strict=True) if st is None]
+                if missing:
+                    print(f"building {len(missing)} missing home feeds", flush=True)
+                    await build_feeds(url, args.redis_url, missing, check=0)
             keys = [key_of(i) for i in who]
             reader = tokens[who[1]] if len(who) > 1 else tokens[author]
             runs = []

@@ -23,8 +23,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import (DATA, HERE, PYTHON, ROOT, CpuMeter, Seeded, data_dir_for, default_sqlite_url,
-                    free_port, git_commit, is_sqlite, normalise_url, start, stop, wait_for_port)
+from common import (DATA, HERE, PYTHON, ROOT, CpuMeter, Seeded, build_feeds, data_dir_for,
+                    default_sqlite_url, free_port, git_commit, is_sqlite, normalise_url, set_database,
+                    start, stop, wait_for_port)
 
 LEVELS = [1, 2, 4, 8, 16, 32, 64, 128]
 
@@ -96,15 +97,20 @@ def run_client(servers: Servers, plan: dict) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"client failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout)
-    result["cpu"] = meter.stop({"client_cores": result.pop("client_cores")})
+    cpu = result["cpu"] = meter.stop({"client_cores": result.pop("client_cores")})
+    if result["rps"]:
+        roost = cpu.get("server_cores", 0) + cpu.get("worker_cores", 0)
+        result["server_cpu_ms"] = round(roost * 1000 / result["rps"], 2)
+        result["db_cpu_ms"] = round(cpu["db_cores"] * 1000 / result["rps"], 2)
     return result
 
 
 def line(label: str, r: dict) -> str:
     cpu = " ".join(f"{k.removesuffix('_cores')}={v}" for k, v in r["cpu"].items())
     err = f" errors={r['errors']}" if r["errors"] else ""
+    per = f" cpu/req {r.get('server_cpu_ms', 0):.2f}+{r.get('db_cpu_ms', 0):.2f} ms"
     return (f"{label:>22}: {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.2f} ms  p99 {r['p99_ms']:8.2f} ms"
-            f"  [{cpu}]{err}")
+            f"  [{cpu}]{per}{err}")
 
 
 def sweep(servers: Servers, base_plan: dict, label: str, step_s: float, levels: list[int]) -> dict:
@@ -164,7 +170,8 @@ async def flush_redis(redis_url: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("url", nargs="?", default=default_sqlite_url())
-    ap.add_argument("--redis-url", help="a dedicated Redis database: it is flushed first")
+    ap.add_argument("--redis-url", help="a dedicated Redis database: it is flushed, then every "
+                    "active account's home feed is built")
     ap.add_argument("--data", help="seed output (default: the one seed.py made for this URL)")
     ap.add_argument("--step", type=float, default=6.0, help="seconds per sweep step")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of the open-loop mix run")
@@ -173,6 +180,7 @@ def main() -> None:
     args = ap.parse_args()
 
     url = normalise_url(args.url)
+    set_database(url)
     data_dir = Path(args.data) if args.data else data_dir_for(url)
     seeded = Seeded.load(data_dir)
     levels = [int(x) for x in args.levels.split(",")]
@@ -193,6 +201,9 @@ def main() -> None:
 
         if args.redis_url:
             asyncio.run(flush_redis(args.redis_url))
+            active = [t["account_id"] for t in seeded.tokens if t["active"]]
+            report["feeds"] = asyncio.run(build_feeds(url, args.redis_url, active))
+            log(f"home feeds built in Redis: {report['feeds']}")
         port = free_port()
         run_dir = DATA / f"run-{backend}"
         run_dir.mkdir(parents=True, exist_ok=True)
