@@ -68,6 +68,9 @@ async def test_jpeg_upload_is_rotated_stripped_and_served(api, app, make):
     assert served.headers["content-type"] == "image/jpeg"
     assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert served.headers["x-content-type-options"] == "nosniff"
+    head = await api.head(body["url"].removeprefix("http://roost.test"))
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(original))
     thumb = await api.get(body["preview_url"].removeprefix("http://roost.test"))
     assert thumb.status_code == 200 and thumb.content == local_path(app, body["preview_url"]).read_bytes()
 
@@ -320,9 +323,9 @@ async def test_symlink_out_of_media_dir_is_404(api, app):
 
 async def test_static_default_pictures_are_served(api, make):
     alice = await make.account()
-    r = await api.get("/api/v1/accounts/verify_credentials", headers=alice.headers)
-    avatar = r.json()["avatar"] if r.status_code == 200 else "http://roost.test/static/avatar-missing.png"
-    for url in (avatar, "http://roost.test/static/header-missing.png"):
+    me = (await api.get("/api/v1/accounts/verify_credentials", headers=alice.headers)).json()
+    assert me["avatar"] == "http://roost.test/static/avatar-missing.png"
+    for url in (me["avatar"], me["header"]):
         got = await api.get(url.removeprefix("http://roost.test"))
         assert got.status_code == 200 and got.headers["content-type"] == "image/png"
         assert got.content[:8] == b"\x89PNG\r\n\x1a\n"

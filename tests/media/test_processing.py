@@ -153,3 +153,39 @@ def test_profile_images_are_cropped_to_size():
     assert images.open_bytes(avatar.data).size == (400, 400)
     assert images.open_bytes(header.data).size == (1500, 500)
     assert b"SpyCam" not in avatar.data and b"SpyCam" not in header.data
+
+
+def _palette_with_hole() -> Image.Image:
+    im = Image.new("P", (40, 30), 1)
+    im.putpalette([0, 0, 0, 255, 0, 0])
+    im.paste(0, (0, 0, 10, 10))
+    return im
+
+
+def _encoded(im: Image.Image, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data,mode,ext", [
+    (_encoded(Image.new("CMYK", (40, 30), (0, 255, 255, 0)), "JPEG"), "RGB", "jpg"),
+    (_encoded(Image.new("L", (40, 30), 128), "JPEG"), "RGB", "jpg"),
+    (_encoded(Image.new("I;16", (40, 30), 40000), "PNG"), "RGB", "png"),
+    (_encoded(Image.new("LA", (40, 30), (90, 0)), "PNG"), "RGBA", "png"),
+    (_encoded(_palette_with_hole(), "PNG", transparency=0), "RGBA", "png"),
+    (_encoded(Image.new("1", (40, 30), 1), "PNG"), "RGB", "png"),
+    (_encoded(Image.new("RGB", (40, 30), "red"), "JPEG", icc_profile=b"not a real profile"), "RGB", "jpg"),
+])
+def test_unusual_modes_and_broken_profiles_still_process(data, mode, ext):
+    done = processing.process_attachment(data, max_pixels=LIMIT)
+    out = images.open_bytes(done.original.data)
+    assert out.mode == mode and done.original.ext == ext and out.size == (40, 30)
+    assert "icc_profile" not in out.info
+
+
+def test_cmyk_is_converted_to_matching_rgb():
+    data = _encoded(Image.new("CMYK", (40, 30), (0, 255, 255, 0)), "JPEG", quality=95)
+    r, g, b = images.open_bytes(processing.process_attachment(data, max_pixels=LIMIT).original.data) \
+        .getpixel((20, 15))
+    assert r > 200 and g < 60 and b < 60  # cyan 0, magenta + yellow full: red
