@@ -127,7 +127,7 @@ async def test_file_type_comes_from_the_bytes_not_the_name(api, app, make):
                               (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.png", "image/png"),
                               (b"<html><script>alert(1)</script>", "x.gif", "image/gif")]:
         r = await upload(api, alice, data, name, ctype)
-        assert r.status_code == 422 and r.json() == {"error": "File type not supported"}
+        assert r.status_code == 422 and r.json()["error"] == "File type not supported"
     # a real PNG sent as "text/plain" called .txt is still a PNG
     r = await upload(api, alice, images.png_with_text(), "notes.txt", "text/plain")
     assert r.status_code == 200 and r.json()["url"].endswith(".png")
