@@ -77,6 +77,18 @@ async def test_follow_requests_count_in_source(api, make):
     assert body["source"]["follow_requests_count"] == 1
 
 
+async def test_unlocking_accepts_pending_follow_requests(api, make):
+    alice, bob = await make.account(locked=True), await make.account()
+    await api.post(f"/api/v1/accounts/{alice.id}/follow", headers=bob.headers)
+    r = await api.patch("/api/v1/accounts/update_credentials", json={"locked": False},
+                        headers=alice.headers)
+    assert r.status_code == 200 and r.json()["locked"] is False
+    assert r.json()["followers_count"] == 1 and r.json()["source"]["follow_requests_count"] == 0
+    rel = (await api.get("/api/v1/accounts/relationships", params={"id[]": alice.id},
+                         headers=bob.headers)).json()[0]
+    assert rel["following"] is True and rel["requested"] is False
+
+
 # ---- update_credentials -------------------------------------------------------------------------
 
 async def test_update_credentials_multipart(api, make, db):

@@ -20,6 +20,7 @@ from roost.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_p
 from roost.events.schemas import (AccountApproved, AccountCreated, AccountDeleted,
                                   AccountPasswordChanged, AccountRoleChanged, AccountSuspended,
                                   AccountUpdated)
+from roost.graph import service as graph_service
 from roost.kit import text as textkit
 from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotFound
@@ -217,9 +218,12 @@ async def update_profile(session: AsyncSession, account: Account, *,
     if "fields" in changed:
         account.fields = [{**f, "value_html": await _render_inline(session, f["value"])}
                           for f in changed["fields"]]
+    unlocking = account.locked and changed.get("locked") is False
     for key in ("display_name", "locked", "bot", "discoverable", "indexable"):
         if key in changed:
             setattr(account, key, changed[key])
+    if unlocking:  # as Mastodon: whoever asked to follow a locked account now follows it
+        await graph_service.authorize_all_follow_requests(session, account)
     if avatar is not None:
         await _store_image(session, account, avatar, "avatar")
         changed["avatar"] = True
