@@ -229,6 +229,24 @@ async def test_avatar_and_header_upload(api, make):
     assert again["avatar"] == body["avatar"]
 
 
+async def test_delete_avatar_and_header(api, make, app):
+    alice = await make.account()
+    r = await api.patch("/api/v1/accounts/update_credentials", headers=alice.headers,
+                        files={"avatar": ("me.png", _png(), "image/png")})
+    avatar = r.json()["avatar"]
+    stored = app.state.settings.media_dir / avatar.split("/media/", 1)[1]
+    assert stored.is_file()
+    assert (await api.delete("/api/v1/profile/avatar")).status_code == 401
+    read_only = await make.token(alice, ["read"])
+    assert (await api.delete("/api/v1/profile/avatar", headers=_auth(read_only))).status_code == 403
+    r = await api.delete("/api/v1/profile/avatar", headers=alice.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["avatar"] == MISSING_AVATAR and "source" in r.json()
+    assert not stored.exists()
+    r = await api.delete("/api/v1/profile/header", headers=alice.headers)  # none set: a no-op
+    assert r.status_code == 200 and r.json()["header"].endswith("/static/header-missing.png")
+
+
 # ---- profiles and lookup ------------------------------------------------------------------------
 
 async def test_get_account_and_unknown_ids(api, make):

@@ -243,6 +243,19 @@ async def update_profile(session: AsyncSession, account: Account, *,
     return account
 
 
+async def remove_profile_image(session: AsyncSession, account: Account, kind: str) -> Account:
+    """Go back to the default avatar or header; the file goes once this commits."""
+    if kind not in ("avatar", "header"):
+        raise NotFound()
+    if getattr(account, f"{kind}_path"):
+        await media_service.clear_profile_image(session, account, kind=kind)
+        account.updated_at = utcnow()
+        await session.flush()
+        events.record(session, AccountUpdated(account_id=str(account.id), fields=[kind]),
+                      actor_id=account.id, subject_id=account.id, public=True)
+    return account
+
+
 # ---- passwords, roles, approval -----------------------------------------------------------------
 
 async def _set_password(session: AsyncSession, user: User, new: str, *, reset: bool,

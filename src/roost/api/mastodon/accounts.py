@@ -59,6 +59,21 @@ async def update_credentials(request: Request, session: DbSession,
     return await Presenter(session, actor.account).account(account, credentials=True)
 
 
+async def _remove_image(session: DbSession, actor: Actor, kind: str) -> dict:
+    account = await service.remove_profile_image(session, actor.account, kind)
+    return await Presenter(session, actor.account).account(account, credentials=True)
+
+
+@router.delete("/v1/profile/avatar")
+async def delete_avatar(session: DbSession, actor: Actor = user("write:accounts")) -> dict:
+    return await _remove_image(session, actor, "avatar")
+
+
+@router.delete("/v1/profile/header")
+async def delete_header(session: DbSession, actor: Actor = user("write:accounts")) -> dict:
+    return await _remove_image(session, actor, "header")
+
+
 @router.get("/v1/accounts/lookup")
 async def lookup(acct: Annotated[str, Query()], session: DbSession,
                  actor: Actor | None = maybe_user("read:accounts")) -> dict:
