@@ -1,0 +1,231 @@
+"""What the demo community says. `{friend}` becomes a mention of someone the author follows."""
+
+from __future__ import annotations
+
+POSTS: dict[str, list[str]] = {
+    "code": [
+        "Finally deleted 400 lines of code that nobody called. Best pull request of the month. #programming",
+        "Today's lesson: the bug was in the test, not the code. The test was very confident though. #programming",
+        "Reading old source code from the eighties and it is so readable. Short functions, good names. #retrocomputing",
+        "Hot take: a boring database and a boring queue will take you further than anything shiny. #postgresql",
+        "Spent the morning writing docs instead of features and honestly I feel great about it. #opensource",
+        "{friend} your tip about running the tests on both databases caught a real bug today. Thank you! #testing",
+        "Pair programming with the cat. She mostly contributes semicolons. #programming",
+        "Self-hosting this little server has been the most fun I've had with a computer in years. #selfhosting",
+    ],
+    "photo": [
+        "Blue hour over the fjord. Ten minutes of perfect light, then rain. #photography",
+        "Went out for sunrise, got fog. Came home with the best pictures of the year. #photography #fog",
+        "New prime lens arrived. I will now photograph every single leaf in the park. #photography",
+        "Reminder: the best camera is the one that's in your pocket when the light happens. #photography",
+        "Printed my first large print today and I can't stop staring at it. #printing #photography",
+        "Editing tip: lower the saturation a little before you raise it a lot. #photography",
+    ],
+    "astro": [
+        "Clear skies for the first time in two weeks! Jupiter and four moons, all lined up. #astronomy",
+        "If you're up before dawn, look east: Venus is ridiculously bright this week. #astronomy #venus",
+        "Collimated the telescope and the stars are finally points instead of seagulls. #astronomy",
+        "The Orion Nebula never gets old. Thirty seconds at the eyepiece and I forget everything. #astronomy",
+        "Cloud forecast says 100 percent. Reading about galaxies instead. #astronomy #cloudynights",
+        "{friend} the meteor shower peaks tomorrow night. Blankets, thermos, no phones? #astronomy #meteors",
+    ],
+    "garden": [
+        "First ripe tomato of the season and I ate it standing in the allotment like a raccoon. #gardening",
+        "Compost is just slow cooking for soil. Turned the heap today, it's steaming. #gardening #compost",
+        "Saving seeds from the beans this year. Little jars, little labels, very satisfied. #gardening #seeds",
+        "The slugs have declared war on the lettuce. Diplomacy has failed. #gardening",
+        "Moss on the north wall is glowing after the rain. Underrated plants, mosses. #moss #nature",
+        "Planted a row of sunflowers for the bees and the neighbours' kids. #gardening #bees",
+        "Hive check: calm bees, capped honey, the queen is laying beautifully. #beekeeping",
+    ],
+    "birds": [
+        "A wren sang from the fence for ten whole minutes this morning. Tiny bird, enormous voice. #birding",
+        "Kitchen window count today: 2 blue tits, 1 robin, 1 very rude magpie. #birding",
+        "Goldfinches found the teasel heads. Worth leaving them up all winter. #birding #gardening",
+        "Heard the first swifts of the year screaming over the rooftops. Summer is official. #birding #swifts",
+        "Heron standing in the canal like it pays rent there. #birding",
+        "{friend} was that a kingfisher by the bridge? Blue flash, gone in a second. #birding",
+    ],
+    "bake": [
+        "Sourdough starter is alive and smells like apples. Feeding it like a pet. #sourdough #baking",
+        "Today's loaf: open crumb, crackly crust, a tiny bit burnt. Perfect. #baking #sourdough",
+        "Laminated dough is a test of patience and I have failed it deliciously. #baking #croissants",
+        "Cinnamon buns for the neighbours. Bribery works. #baking",
+        "{friend} your focaccia recipe is now the only focaccia recipe in this house. #baking #focaccia",
+        "Rye bread day. The dough is basically clay and I love it. #baking #rye",
+    ],
+    "bike": [
+        "Rode to work in the rain and arrived happier than everyone who drove. #cycling",
+        "Replaced my chain and the bike feels brand new. Ten minutes, one tool. #cycling #bikerepair",
+        "New protected bike lane on the high street is full of kids on bikes. This is what works. #cycling #cities",
+        "Cargo bike grocery run: three bags, one watermelon, zero parking stress. #cycling #cargobike",
+        "Fixed four punctures at the community bike kitchen today. Everyone left riding. #cycling",
+    ],
+    "city": [
+        "The old market hall reopened as a library and it's full of people on a Tuesday. #cities",
+        "Trees on our street went in last spring. This summer the pavement is five degrees cooler. #cities #trees",
+        "Night bus philosophy: everyone is tired, everyone is kind. #cities",
+        "A bench, some shade and a water fountain do more for a square than any statue. #urbanism",
+    ],
+    "music": [
+        "Found a 1962 trumpet record at the flea market for two euros. It plays perfectly. #jazz #vinyl",
+        "Practised long tones for an hour. My neighbours deserve a medal. #jazz #trumpet",
+        "Chiptune album on repeat while fixing an old sound chip. Fitting. #chiptune #retrocomputing",
+        "Live jazz in a tiny bar tonight: six people in the audience, best gig of the year. #jazz",
+        "{friend} what are you listening to this week? I need new records. #music",
+    ],
+    "sea": [
+        "Low tide this morning: anemones, a shore crab and a very offended blenny. #marinebiology #tidepools",
+        "Sailed across the lake in a steady breeze without touching the tiller for twenty minutes. #sailing",
+        "Sea temperature is climbing again. The kelp forests notice before we do. #marinebiology #ocean",
+        "Found a moon jelly stranded and gently returned it. Have a good day, jelly. #ocean",
+        "Reefed early, glad I did. Gusts were not in the forecast. #sailing",
+    ],
+    "science": [
+        "Rainbows are circles. You just see the top of the circle because the ground is in the way. #physics",
+        "My students built a cloud chamber and saw cosmic ray tracks. Screams of joy. #physics #teaching",
+        "Fun fact: a teaspoon of healthy soil has more microbes than there are people on Earth. #science",
+        "Why is the sky blue? Shorter wavelengths scatter more. Why is the sunset red? Same reason. #physics",
+        "Peer review came back and it's actually helpful. Is that allowed? #science #academia",
+    ],
+    "books": [
+        "Finished a 900-page novel and now I don't know what to do with my evenings. #books #reading",
+        "Library haul: two novels, one book about moss, one about the history of maps. #books",
+        "Rereading a favourite from when I was fifteen and it's a completely different book now. #reading",
+        "{friend} thank you for the recommendation, I read it in two nights. #books",
+        "Short stories are underrated. A whole world in twenty pages. #books #shortstories",
+    ],
+    "tea": [
+        "Rainy morning, first flush darjeeling, nowhere to be. #tea",
+        "Tried a smoky lapsang and the whole flat smells like a campfire now. #tea",
+        "Drinking tea from a bowl I made. It leaks a tiny bit. Character. #tea #ceramics",
+        "Cold-brewed green tea overnight and it's absurdly sweet. #tea",
+    ],
+    "craft": [
+        "Opened the kiln and the celadon glaze came out exactly the colour of a winter sea. #ceramics #pottery",
+        "Dovetails cut by hand. Not perfect, but they close without glue. #woodworking",
+        "Sketched the bakery on the corner while waiting for bread. Best morning. #urbansketching",
+        "Second sock finished! Second sock syndrome defeated at last. #knitting",
+        "Sharpened every chisel in the shop. Everything cuts like butter now. #woodworking",
+        "Centred twelve pounds of clay on the wheel without it wobbling. Small victories. #pottery",
+        "{friend} the colours in your last sketch are wonderful. Watercolour or gouache? #urbansketching",
+    ],
+    "climb": [
+        "Finally sent the overhang problem I've been falling off for a month. #climbing #bouldering",
+        "Fingers sore, skin gone, grinning anyway. #climbing",
+        "Outdoor season begins! The rock is cold and the coffee is hot. #climbing",
+    ],
+    "hike": [
+        "Twenty kilometres along the ridge, not a single other person. Only ravens. #hiking",
+        "Packed too many snacks. Ate all of them. #hiking",
+        "Found a waterfall that isn't on the map. Staying quiet about it. #hiking #outdoors",
+        "Fog in the valley, sun on the tops. A cloud inversion, and I was there for it. #hiking",
+    ],
+    "coffee": [
+        "Dialled in the new beans: 18 in, 36 out, 28 seconds. Tastes like blueberries. #coffee #espresso",
+        "Roasted a washed Ethiopian this morning and the garage smells like jasmine. #coffee",
+        "Pour-over at the campsite. The view made it taste better. #coffee",
+        "{friend} grinder recommendations? Mine sounds like a lawnmower now. #coffee",
+    ],
+    "food": [
+        "Made dal with tomatoes from the allotment. Dinner for three days. #cooking",
+        "Fermenting hot sauce on the windowsill. It bubbles. It is alive. #fermentation #cooking",
+        "Pickled red onions make everything better. Everything. #cooking",
+        "Market day: the first asparagus and a lot of enthusiasm. #cooking #seasonal",
+    ],
+    "chess": [
+        "Won a game by actually following the opening I studied. First time for everything. #chess",
+        "Blundered my queen in one move and then won anyway. Chess is chaos. #chess",
+        "Club night: twelve boards, lots of tea, one very dramatic endgame. #chess",
+        "{friend} rematch on Thursday? I've been practising rook endgames. #chess",
+    ],
+    "run": [
+        "Slow ten kilometres in the rain. Only the ducks saw me. #running",
+        "Trail race on Sunday: 50 kilometres, 2000 metres of climbing, so much mud. #running #trailrunning",
+        "New shoes, old knees. Negotiations are ongoing. #running",
+    ],
+    "film": [
+        "Developed my first roll of black and white at home. Only slightly underexposed! #filmphotography",
+        "Rewatched an old favourite at the cinema and the ending still wrecked me. #film #movies",
+        "Film club picked a three-hour silent film. Honestly? Gripping. #film",
+        "{friend} you were right about the soundtrack, it carries the whole film. #movies",
+    ],
+    "tips": [
+        "Tip: pin up to five of your posts to the top of your profile from the post's menu. #roosttips",
+        "Tip: any Mastodon app works here. Point it at this server's address and log in. #roosttips",
+        "Tip: lock your account to approve new followers one by one. #roosttips",
+        "Tip: follow hashtags you like, #gardening or #astronomy for instance, to find new people. #roosttips",
+    ],
+}
+
+# Conversations that go several replies deep: (topic, [(speaker index into the cast, text), ...]).
+# Speaker 0 starts the thread; the cast is the author plus people who follow them.
+THREADS: list[tuple[str, list[tuple[int, str]]]] = [
+    ("astro", [
+        (0, "Anyone else out tonight? Saturn's rings are tilted just enough to see the gap. #astronomy"),
+        (1, "Out in the garden with binoculars. I can see it's oval but no gap, sadly."),
+        (0, "Binoculars won't quite split it. Come over Saturday and we'll look through the Dob!"),
+        (1, "Deal. I'll bring soup."),
+        (2, "Can I come too? I've never seen Saturn through a telescope."),
+        (0, "Of course! The first look at Saturn ruins you for everything else. In a good way."),
+    ]),
+    ("bake", [
+        (0, "My sourdough keeps coming out flat. Starter is bubbly, dough is sticky. What am I missing? #sourdough"),
+        (1, "How long is your bulk fermentation? Flat usually means it went too long in a warm kitchen."),
+        (0, "About eight hours at 24 degrees..."),
+        (1, "That's the culprit. Try four to five hours, and watch the dough, not the clock."),
+        (0, "Tried it today. It RISES. Thank you!"),
+        (2, "Saving this whole thread for later."),
+    ]),
+    ("code", [
+        (0, "Should a small server run on SQLite or PostgreSQL? Asking for a friend (the friend is me). #selfhosting"),
+        (1, "SQLite until it hurts, then PostgreSQL. For a few hundred people it won't hurt."),
+        (2, "And take backups either way. A copy of the data directory is a backup for SQLite."),
+        (0, "Both of those are very reassuring answers."),
+        (1, "Boring technology is a feature."),
+    ]),
+    ("birds", [
+        (0, "Mystery bird: small, brown, cocked tail, loud song from a hedge. Ideas? #birding"),
+        (1, "That's a wren! Loudest bird per gram in Europe."),
+        (2, "Wrens are the best. They sound like they're arguing with the whole street."),
+        (0, "Now I will never unhear that."),
+    ]),
+    ("garden", [
+        (0, "The courgettes have reached the stage where I leave them on neighbours' doorsteps at night. #gardening"),
+        (1, "Grate them into bread! Courgette bread is a thing and it's good."),
+        (0, "Send recipe please."),
+        (1, "Posting it tonight. Lots of lemon zest, that's the trick."),
+        (2, "Also fritters. Courgette fritters with yoghurt, honestly the best summer dinner."),
+    ]),
+    ("bike", [
+        (0, "What's everyone using for lights in winter? Mine died mid-commute last night. #cycling"),
+        (1, "A dynamo hub. Never charge anything again."),
+        (0, "Is it hard to fit?"),
+        (1, "You need a new front wheel built around it, but any bike shop can do it. Worth every cent."),
+        (2, "Seconding the dynamo. Mine has done eight winters without a complaint."),
+    ]),
+]
+
+REPLIES = [
+    "Oh, this is lovely.",
+    "How long did that take you?",
+    "Same here! Nice to know I'm not the only one.",
+    "Saving this for later.",
+    "This made my morning.",
+    "Okay, now I want to try this too.",
+    "Where was this? It looks wonderful.",
+    "Ha! Relatable.",
+    "Great tip, thank you.",
+    "I had no idea. Thanks for explaining!",
+    "That's beautiful.",
+    "Congratulations, that's a big one!",
+]
+
+ANSWERS = [
+    "Thank you!",
+    "Glad you like it!",
+    "Right?!",
+    "About an hour, start to finish.",
+    "Highly recommend trying it.",
+    "It really made my day too.",
+]

@@ -1,0 +1,66 @@
+"""Mistakes an operator makes print one line (no traceback) and exit non-zero."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.cli.helpers import clean_env, error_lines, free_port, roost, run
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"ROOST_REGISTRATIONS": "sometimes"},
+     "Error: Invalid configuration: ROOST_REGISTRATIONS must be one of open, approval, closed"),
+    ({"ROOST_MAX_POST_CHARS": "0"},
+     "Error: Invalid configuration: ROOST_MAX_POST_CHARS must be greater than or equal to 1"),
+    ({"ROOST_DATABASE_URL": "mysql://roost@localhost/roost"},
+     "Error: Invalid configuration: ROOST_DATABASE_URL must start with sqlite+aiosqlite:// or "
+     "postgresql+asyncpg://"),
+    ({"ROOST_LOG_LEVEL": "loud"},
+     "Error: Invalid configuration: ROOST_LOG_LEVEL must be one of critical, error, warning, info, debug"),
+])
+def test_invalid_configuration_is_one_line(tmp_path, env, expected):
+    result = run(roost("serve", "--port", str(free_port())), clean_env(tmp_path, **env))
+    assert result.returncode == 1
+    assert error_lines(result) == [expected]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    url = "postgresql+asyncpg://roost:hunter2@127.0.0.1:1/roost"  # nothing listens on port 1
+    result = run(roost("serve", "--port", str(free_port())), clean_env(tmp_path, ROOST_DATABASE_URL=url))
+    assert result.returncode == 1
+    [line] = error_lines(result)
+    assert line.startswith("Error: Cannot reach the database (postgresql+asyncpg://roost:***@127.0.0.1:1/roost): ")
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_admin_commands_report_an_unreachable_database_too(tmp_path):
+    url = "postgresql+asyncpg://roost@127.0.0.1:1/roost"
+    result = run(roost("admin", "list-users"), clean_env(tmp_path, ROOST_DATABASE_URL=url))
+    assert result.returncode == 1
+    [line] = error_lines(result)
+    assert line.startswith("Error: Cannot reach the database")
+
+
+def test_unreachable_redis_is_one_line(tmp_path):
+    result = run(roost("serve", "--port", str(free_port())),
+                 clean_env(tmp_path, ROOST_REDIS_URL="redis://:secret@127.0.0.1:1/0"))
+    assert result.returncode == 1
+    [line] = error_lines(result)
+    assert line.startswith("Error: Cannot reach Redis (redis://:***@127.0.0.1:1/0): ")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_port_in_use_is_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(roost("serve", "--port", str(port)), clean_env(tmp_path))
+    assert result.returncode == 1
+    assert error_lines(result) == [
+        f"Error: Port {port} on 127.0.0.1 is already in use: stop the program using it or "
+        "choose another port with --port"]
+    assert not (tmp_path / "roost.db").exists()  # it stopped before touching the database
