@@ -519,3 +519,24 @@ async def test_markers(api, make):
     r = await api.post("/api/v1/markers", headers=_auth(read_only), json={"home": {"last_read_id": "1"}})
     assert r.status_code == 403
     assert (await api.get("/api/v1/markers")).status_code == 401
+
+
+async def test_nul_bytes_never_reach_the_database(api, make):
+    """PostgreSQL refuses NUL in text; such input must end in a normal answer, not a 500."""
+    alice = await make.account()
+    for path, params in [("/api/v1/accounts/lookup", {"acct": "a\x00b"}),
+                         ("/api/v1/accounts/search", {"q": "a\x00b"}),
+                         ("/api/v2/search", {"q": "#a\x00b"}),
+                         (f"/api/v1/accounts/{alice.id}/statuses", {"tagged": "a\x00"}),
+                         ("/api/v1/markers", {"timeline[]": "home\x00"}),
+                         ("/api/v1/notifications", {"types[]": "mention\x00"}),
+                         ("/api/v1/notifications/unread_count", {"exclude_types[]": "a\x00"})]:
+        r = await api.get(path, params=params, headers=alice.headers)
+        assert r.status_code in (200, 404), (path, r.status_code)
+    r = await api.post("/api/v1/markers", json={"home": {"last_read_id": "1\x00"}},
+                       headers=alice.headers)
+    assert r.status_code == 422
+    r = await api.patch("/api/v1/accounts/update_credentials", headers=alice.headers, json={
+        "note": "a\x00b", "fields_attributes": [{"name": "n\x00", "value": "v\x00"}]})
+    assert r.status_code == 200 and r.json()["source"]["note"] == "ab"
+    assert r.json()["source"]["fields"][0] == {"name": "n", "value": "v", "verified_at": None}

@@ -38,7 +38,7 @@ async def profile_statuses(session: AsyncSession, account: Account, viewer_id: i
     if f.only_media:
         stmt = stmt.where(exists(select(1).where(MediaAttachment.status_id == Status.id)))
     if f.tagged:
-        tag = f.tagged.strip().lstrip("#").lower()
+        tag = f.tagged.replace("\x00", "").strip().lstrip("#").lower()
         stmt = stmt.where(exists(select(1).select_from(StatusTag).join(Tag, Tag.id == StatusTag.tag_id)
                                  .where(StatusTag.status_id == Status.id, Tag.name == tag)))
     return list(await fetch_scalars(session, stmt, Status.id, page))
@@ -59,7 +59,7 @@ def name_matches(term: str):  # noqa: ANN201
 def search_term(q: str, local_domain: str) -> str | None:
     """The lower-cased name to look for in `q` ("ann", "@ann", "ann@this.domain"); None when
     `q` names another server (there is no federation to ask)."""
-    name, _, domain = q.strip().lstrip("@").partition("@")
+    name, _, domain = q.replace("\x00", "").strip().lstrip("@").partition("@")
     if domain and domain.strip().lower() != local_domain.lower():
         return None
     name = name.strip().lower()

@@ -81,7 +81,7 @@ def preferences_of(user: User | None) -> dict:
 
 async def by_acct(session: AsyncSession, acct: str, local_domain: str) -> Account | None:
     """`user`, `@user` or `user@this.domain` (suspended accounts included, deleted ones not)."""
-    name, _, domain = acct.strip().lstrip("@").partition("@")
+    name, _, domain = acct.replace("\x00", "").strip().lstrip("@").partition("@")
     if domain and domain.lower() != local_domain.lower():
         return None
     acc = await by_username(session, name, include_hidden=True) if name else None

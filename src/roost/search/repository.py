@@ -18,7 +18,7 @@ _STATUS_PATH = re.compile(r"^/(?:@[A-Za-z0-9_]+|users/[A-Za-z0-9_]+/statuses)/(\
 
 
 async def hashtags(session: AsyncSession, q: str, *, limit: int, offset: int = 0) -> list[Tag]:
-    term = q.strip().lstrip("#").lower()
+    term = q.replace("\x00", "").strip().lstrip("#").lower()
     if not term:
         return []
     stmt = (select(Tag).where(Tag.name.startswith(term, autoescape=True))
@@ -42,7 +42,7 @@ async def statuses(session: AsyncSession, viewer_id: int, q: str, *, base_url: s
     if sid is not None:
         found = await posts_repo.get_readable(session, sid, viewer_id)
         return [found] if found is not None and found.reblog_of_id is None else []
-    term = q.strip().lower()
+    term = q.replace("\x00", "").strip().lower()
     if not term:
         return []
     mine = or_(

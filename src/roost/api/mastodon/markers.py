@@ -23,7 +23,8 @@ def _markers(rows: list) -> dict:
 async def get_markers(request: Request, session: DbSession,
                       actor: Actor = user("read:statuses")) -> dict:
     p = await read_params(request)
-    names = [as_str(t) for t in as_list(p.get("timeline"))]
+    names = [as_str(v) for v in as_list(p.get("timeline"))]
+    names = [n for n in names if n in service.MARKER_TIMELINES]
     return _markers(await repo.markers(session, actor.account.id, names))
 
 

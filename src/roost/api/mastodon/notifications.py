@@ -19,12 +19,16 @@ from roost.notifications import service
 router = APIRouter(prefix="/api", tags=["notifications"])
 
 
+def _names(value: object) -> list[str]:
+    return [t for t in (as_str(v, "").replace("\x00", "") for v in as_list(value)) if t]
+
+
 async def _filter(request: Request) -> repo.NotificationFilter:
     p = await read_params(request)
     sender = as_str(p.get("account_id"))
     return repo.NotificationFilter(
-        types=[t for t in (as_str(v) for v in as_list(p.get("types"))) if t],
-        exclude_types=[t for t in (as_str(v) for v in as_list(p.get("exclude_types"))) if t],
+        types=_names(p.get("types")),
+        exclude_types=_names(p.get("exclude_types")),
         # an id that cannot exist matches nothing rather than being ignored
         from_account_id=(parse_id(sender) or 0) if sender else None,
     )
