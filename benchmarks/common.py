@@ -102,36 +102,43 @@ def machine_cpu() -> tuple[float, float]:
     return (total - idle) / CLK_TCK, total / CLK_TCK
 
 
-SERVICES = ("postgres", "redis-server")
-PG_CLIENT = re.compile(r"^postgres: \S+ (\S+) ")  # "postgres: USER DATABASE HOST(PORT) STATE"
-our_database: str | None = None  # set by the scripts: count only its PostgreSQL backends
+# a backend's title: "postgres: [CLUSTER: ]USER DATABASE HOST(PORT) STATE"
+PG_CLIENT = re.compile(r"^postgres: (?:[^ ]+: )?[^ ]+ ([^ ]+) [^ ]+\(\d+\)")
+our_database: str | None = None  # set by set_database(): whose PostgreSQL backends to count
+our_redis = False
 
 
 def service_cpu_seconds() -> float:
-    """CPU time of Redis and PostgreSQL: its background processes and the backends serving
-    `our_database` (on a shared machine other databases' backends are someone else's work)."""
+    """CPU time of the PostgreSQL backends serving `our_database` and of Redis when we use it.
+    PostgreSQL's shared background processes are left out: on a shared machine they mostly
+    work for other databases."""
+    if our_database is None and not our_redis:
+        return 0.0
     total = 0.0
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
-            if (d / "comm").read_text().strip() not in SERVICES:
-                continue
-            m = PG_CLIENT.match((d / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-            if m and m.group(1) != our_database:
-                continue
-            total += proc_cpu_seconds(int(d.name))
+            comm = (d / "comm").read_text().strip()
+            if comm == "redis-server" and our_redis:
+                total += proc_cpu_seconds(int(d.name))
+            elif comm == "postgres" and our_database is not None:
+                m = PG_CLIENT.match((d / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+                if m and m.group(1) == our_database:
+                    total += proc_cpu_seconds(int(d.name))
         except OSError:
             continue
     return total
 
 
-def set_database(url: str) -> None:
-    global our_database
+def set_database(url: str, redis_url: str | None = None) -> None:
+    """Say which database (and whether Redis) the measured Roost uses, for CpuMeter."""
+    global our_database, our_redis
     if not is_sqlite(url):
         from sqlalchemy.engine import make_url
 
         our_database = make_url(url).database
+    our_redis = bool(redis_url)
 
 
 class CpuMeter:

@@ -111,7 +111,7 @@ def wait_home(port: int, token: str, status_id: str, t0: float, timeout: float) 
 
 async def measure(args: argparse.Namespace) -> dict:
     url = normalise_url(args.url)
-    set_database(url)
+    set_database(url, args.redis_url)
     seeded = Seeded.load(Path(args.data) if args.data else data_dir_for(url))
     from roost.config import Settings
 

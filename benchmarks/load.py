@@ -180,7 +180,7 @@ def main() -> None:
     args = ap.parse_args()
 
     url = normalise_url(args.url)
-    set_database(url)
+    set_database(url, args.redis_url)
     data_dir = Path(args.data) if args.data else data_dir_for(url)
     seeded = Seeded.load(data_dir)
     levels = [int(x) for x in args.levels.split(",")]

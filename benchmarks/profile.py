@@ -87,7 +87,7 @@ def main() -> None:
         raise SystemExit("py-spy is not installed: .venv/bin/pip install py-spy")
 
     url = normalise_url(args.url)
-    set_database(url)
+    set_database(url, args.redis_url)
     base = {"port": free_port(), "data_dir": args.data or str(data_dir_for(url)), "mix": args.mix,
             "mode": "closed", "concurrency": args.concurrency}
     raw = DATA / f"profile-{args.mix}.txt"
