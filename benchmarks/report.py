@@ -26,7 +26,7 @@ def load_tables(rep: dict) -> str:
 
     def row(label: str, r: dict) -> str:
         return (f"| {label} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-                f"{r.get("server_cpu_ms", 0):.2f} + {r.get("db_cpu_ms", 0):.2f} | {cores(r)} |")
+                f"{r.get('server_cpu_ms', 0):.2f} + {r.get('db_cpu_ms', 0):.2f} | {cores(r)} |")
 
     if "ceiling" in rep:
         best = max(rep["ceiling"]["steps"], key=lambda s: s["rps"])
