@@ -22,3 +22,19 @@ async def unfan(session: AsyncSession, *, status_id: int, account_id: int) -> No
     if runtime.redis() is None:
         return
     await feeds.unfan(session, runtime.redis(), status_id, account_id)
+
+
+@job("timelines.merge_account")
+async def merge_account(session: AsyncSession, *, account_id: int, target_account_id: int) -> None:
+    """After a follow: the target's recent posts go into the follower's feed."""
+    if runtime.redis() is None:
+        return
+    await feeds.merge_account(session, runtime.redis(), account_id, target_account_id)
+
+
+@job("timelines.purge_account")
+async def purge_account(session: AsyncSession, *, account_id: int, target_account_id: int) -> None:
+    """After an unfollow or a block: the target's posts leave the account's feed."""
+    if runtime.redis() is None:
+        return
+    await feeds.purge_account(session, runtime.redis(), account_id, target_account_id)

@@ -33,14 +33,14 @@ def set_link_header(request: Request, response: Response, ids: list[int]) -> Non
     """`ids` are the paging keys of the returned page, newest first."""
     if not ids:
         return
-    params = {k: v for k, v in request.query_params.items()
-              if k not in ("max_id", "since_id", "min_id")}
+    params = [(k, v) for k, v in request.query_params.multi_items()
+              if k not in ("max_id", "since_id", "min_id")]  # keeps repeated keys (any[]=a&any[]=b)
     base = str(request.url.replace(query=""))
 
     def link(extra: dict, rel: str) -> str:
         from urllib.parse import urlencode
 
-        return f'<{base}?{urlencode({**params, **extra})}>; rel="{rel}"'
+        return f'<{base}?{urlencode(params + list(extra.items()))}>; rel="{rel}"'
 
     response.headers["Link"] = ", ".join([
         link({"max_id": str(ids[-1])}, "next"),

@@ -1,3 +1,58 @@
-from fastapi import APIRouter
+"""Timelines: home, public (federated and local) and hashtag."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from roost.api.deps import DbSession, maybe_user, user
+from roost.api.mastodon.paging import PageParams, page_params, set_link_header
+from roost.api.mastodon.presenter import Presenter
+from roost.api.params import as_bool, as_list, as_str, read_params
+from roost.auth.actor import Actor
+from roost.timelines import service
 
 router = APIRouter(prefix="/api", tags=["timelines"])
+
+Page = Annotated[PageParams, Depends(page_params(20, 40))]
+
+
+async def _render(request: Request, response: Response, session: DbSession,
+                  viewer, rows) -> list[dict]:  # noqa: ANN001
+    set_link_header(request, response, [s.id for s in rows])
+    return await Presenter(session, viewer).statuses(rows)
+
+
+def _names(value) -> list[str]:  # noqa: ANN001
+    return [n for n in (as_str(v) for v in as_list(value)) if n]
+
+
+@router.get("/v1/timelines/home")
+async def home(request: Request, response: Response, session: DbSession, page: Page,
+               actor: Actor = user("read:statuses")) -> list[dict]:
+    rows = await service.home(session, actor.account, page)
+    return await _render(request, response, session, actor.account, rows)
+
+
+@router.get("/v1/timelines/public")
+async def public(request: Request, response: Response, session: DbSession, page: Page,
+                 actor: Actor | None = maybe_user("read:statuses")) -> list[dict]:
+    viewer = actor.account if actor else None
+    p = await read_params(request)
+    rows = await service.public(session, viewer, page, local=as_bool(p.get("local")),
+                                remote=as_bool(p.get("remote")),
+                                only_media=as_bool(p.get("only_media")))
+    return await _render(request, response, session, viewer, rows)
+
+
+@router.get("/v1/timelines/tag/{hashtag}")
+async def tag(hashtag: str, request: Request, response: Response, session: DbSession, page: Page,
+              actor: Actor | None = maybe_user("read:statuses")) -> list[dict]:
+    viewer = actor.account if actor else None
+    p = await read_params(request)
+    rows = await service.tag(session, viewer, hashtag, page, any_=_names(p.get("any")),
+                             all_=_names(p.get("all")), none=_names(p.get("none")),
+                             local=as_bool(p.get("local")), remote=as_bool(p.get("remote")),
+                             only_media=as_bool(p.get("only_media")))
+    return await _render(request, response, session, viewer, rows)

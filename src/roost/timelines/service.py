@@ -1,0 +1,44 @@
+"""Reading timelines. Home comes from the Redis feed when Redis is configured (and from the
+database if Redis fails), otherwise straight from the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import runtime
+from roost.kit.paging import PageParams
+from roost.models import Account, Status
+from roost.timelines import feeds
+from roost.timelines import repository as repo
+
+log = logging.getLogger("roost.timelines")
+
+
+async def home(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
+    redis = runtime.redis()
+    if redis is None:
+        return await repo.home_from_db(session, viewer, page)
+    try:
+        return await feeds.read_home(session, redis, viewer, page)
+    except RedisError:
+        log.warning("home feed: Redis failed, reading from the database", exc_info=True)
+        return await repo.home_from_db(session, viewer, page)
+
+
+async def public(session: AsyncSession, viewer: Account | None, page: PageParams, *,
+                 local: bool = False, remote: bool = False,
+                 only_media: bool = False) -> list[Status]:
+    return await repo.public(session, viewer, page, local=local, remote=remote,
+                             only_media=only_media)
+
+
+async def tag(session: AsyncSession, viewer: Account | None, name: str, page: PageParams, *,
+              any_: Sequence[str] = (), all_: Sequence[str] = (), none: Sequence[str] = (),
+              local: bool = False, remote: bool = False,
+              only_media: bool = False) -> list[Status]:
+    return await repo.tag(session, viewer, name, page, any_=any_, all_=all_, none=none,
+                          local=local, remote=remote, only_media=only_media)
