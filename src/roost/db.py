@@ -70,6 +70,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
         kwargs.setdefault("pool_pre_ping", True)
+        # JIT compilation costs tens of milliseconds on short queries whose estimates look large.
+        kwargs.setdefault("connect_args", {"server_settings": {"jit": "off"}})
         engine = create_async_engine(url, **kwargs)
     return engine
 

@@ -151,3 +151,10 @@ async def test_direct_post_visible_to_mentioned_only(api, make):
                            headers=alice.headers)).json()
     assert (await api.get(f"/api/v1/statuses/{post['id']}", headers=bob.headers)).status_code == 200
     assert (await api.get(f"/api/v1/statuses/{post['id']}", headers=carol.headers)).status_code == 404
+
+
+async def test_nul_bytes_are_dropped_not_500(api, make):
+    alice = await make.account()
+    r = await api.post("/api/v1/statuses", json={"status": "a\x00b"}, headers=alice.headers)
+    assert r.status_code == 200
+    assert r.json()["content"] == "<p>ab</p>"

@@ -99,7 +99,7 @@ def as_str(value: Any, default: str | None = None) -> str | None:
         raise BadRequest("Expected text, got a file")
     if isinstance(value, (list, dict)):
         raise BadRequest("Expected text")
-    return str(value)
+    return str(value).replace("\x00", "")  # PostgreSQL text cannot hold NUL
 
 
 def as_list(value: Any) -> list:
