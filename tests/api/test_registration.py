@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from roost.auth.service import approve_user
+from roost.accounts.service import approve_user
 from roost.models import Event, User
 
 PASSWORD = "a long enough password"
@@ -88,14 +88,14 @@ async def test_approval_mode(api, db):
     assert user.approved is False and user.sign_up_reason == "I like birds"
 
     async with db.unit_of_work() as s:
-        await approve_user(s, user.id)
+        await approve_user(s, None, await s.get(User, user.id))
     ok = await api.post("/api/v1/statuses", json={"status": "hi"}, headers=me)
     assert ok.status_code == 200
     async with db.session() as s:
         events = (await s.execute(select(Event).where(Event.type == "account.approved"))).scalars().all()
     assert [e.data["account_id"] for e in events] == [str(user.account_id)]
     async with db.unit_of_work() as s:  # twice is a no-op
-        await approve_user(s, user.id)
+        await approve_user(s, None, await s.get(User, user.id))
     async with db.session() as s:
         again = (await s.execute(select(Event).where(Event.type == "account.approved"))).scalars().all()
     assert len(again) == 1

@@ -158,3 +158,15 @@ async def test_nul_bytes_are_dropped_not_500(api, make):
     r = await api.post("/api/v1/statuses", json={"status": "a\x00b"}, headers=alice.headers)
     assert r.status_code == 200
     assert r.json()["content"] == "<p>ab</p>"
+
+
+async def test_default_visibility_follows_the_posting_preference(api, make):
+    alice = await make.account()
+    r = await api.patch("/api/v1/accounts/update_credentials", data={"source[privacy]": "unlisted"},
+                        headers=alice.headers)
+    assert r.status_code == 200, r.text
+    post = (await api.post("/api/v1/statuses", json={"status": "hi"}, headers=alice.headers)).json()
+    assert post["visibility"] == "unlisted"
+    post = (await api.post("/api/v1/statuses", json={"status": "hi", "visibility": "public"},
+                           headers=alice.headers)).json()
+    assert post["visibility"] == "public"

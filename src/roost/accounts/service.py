@@ -5,6 +5,8 @@ jobs in the caller's transaction (services only flush)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import re
 from typing import Any
 
@@ -86,7 +88,7 @@ async def create_account(session: AsyncSession, *, username: str, email: str, pa
                       display_name=display_name[:100], bot=bot, fields=[])
     session.add(account)
     await session.flush()
-    user = User(account_id=account.id, email=email, password_hash=password_hash or hash_password(password),
+    user = User(account_id=account.id, email=email, password_hash=password_hash or await asyncio.to_thread(hash_password, password),
                 role=role, approved=approved, locale=locale, sign_up_reason=reason[:1000])
     session.add(user)
     await session.flush()
@@ -261,7 +263,7 @@ async def remove_profile_image(session: AsyncSession, account: Account, kind: st
 async def _set_password(session: AsyncSession, user: User, new: str, *, reset: bool,
                         keep_token_id: int | None) -> None:
     check_password(new)
-    user.password_hash = hash_password(new)
+    user.password_hash = await asyncio.to_thread(hash_password, new)
     stmt = update(AccessToken).where(AccessToken.user_id == user.id, AccessToken.revoked_at.is_(None))
     if keep_token_id is not None:
         stmt = stmt.where(AccessToken.id != keep_token_id)

@@ -9,16 +9,15 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import events, runtime
+from roost import runtime
 from roost.accounts import repository as accounts_repo
 from roost.accounts.service import create_account
 from roost.auth import scopes as scope_rules
 from roost.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from roost.auth.tokens import digest, new_secret
-from roost.events.schemas import AccountApproved
 from roost.instance import site as site_settings
 from roost.kit.clock import utcnow
-from roost.kit.errors import Forbidden, Invalid, NotAuthenticated, NotFound
+from roost.kit.errors import Forbidden, Invalid, NotAuthenticated
 from roost.models import AccessToken, Account, OAuthApp, User
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -173,15 +172,3 @@ async def register(session: AsyncSession, *, app: OAuthApp | None, username: str
     token, raw = await issue_token(session, app=app, user=user, scopes=scopes)
     return user, token, raw
 
-
-async def approve_user(session: AsyncSession, user_id: int, *, actor_id: int | None = None) -> User:
-    """Let a sign-up that waits for approval in. Approving twice is a no-op."""
-    user = await session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user")
-    if not user.approved:
-        user.approved = True
-        await session.flush()
-        events.record(session, AccountApproved(account_id=str(user.account_id)),
-                      actor_id=actor_id, subject_id=user.account_id)
-    return user

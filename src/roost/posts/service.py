@@ -78,6 +78,12 @@ async def _check_media(session: AsyncSession, author: Account, raw_ids: list) ->
     return [rows[i] for i in ids]  # type: ignore[index]
 
 
+async def _default_visibility(session: AsyncSession, author: Account) -> str:
+    user = await accounts_repo.user_for(session, author.id)
+    chosen = ((user.preferences or {}) if user else {}).get("posting:default:visibility")
+    return chosen if chosen in VISIBILITIES else "public"
+
+
 async def create_post(session: AsyncSession, author: Account, new: NewPost) -> Status:
     settings = runtime.settings()
     if new.idempotency_key:
@@ -95,7 +101,7 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         raise Invalid("Validation failed: Text can't be blank")
     if count_chars(text) + len(spoiler) > settings.max_post_chars:
         raise Invalid(f"Validation failed: Text character limit of {settings.max_post_chars} exceeded")
-    visibility = new.visibility or ("private" if author.locked else "public")
+    visibility = new.visibility or await _default_visibility(session, author)
     if visibility not in VISIBILITIES:
         raise Invalid(f"Validation failed: Visibility must be one of {', '.join(VISIBILITIES)}")
     language = (new.language or "").strip() or None
