@@ -19,6 +19,8 @@ class Follow(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "target_account_id"),
         Index("ix_follows_target", "target_account_id", "account_id"),
+        Index("ix_follows_target_page", "target_account_id", "id"),  # followers lists, newest first
+        Index("ix_follows_account_page", "account_id", "id"),  # following lists
     )
 
     id: Mapped[int] = id_column()

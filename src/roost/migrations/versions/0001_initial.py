@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:26:35.579069
+Create Date: 2026-11-25 00:21:36.028750
 """
 from alembic import op
 import sqlalchemy as sa
@@ -154,7 +154,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('account_id', 'target_account_id', name=op.f('uq_follows_account_id_target_account_id'))
     )
     with op.batch_alter_table('follows', schema=None) as batch_op:
+        batch_op.create_index('ix_follows_account_page', ['account_id', 'id'], unique=False)
         batch_op.create_index('ix_follows_target', ['target_account_id', 'account_id'], unique=False)
+        batch_op.create_index('ix_follows_target_page', ['target_account_id', 'id'], unique=False)
 
     op.create_table('idempotency_keys',
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -424,7 +426,9 @@ def downgrade() -> None:
     op.drop_table('markers')
     op.drop_table('idempotency_keys')
     with op.batch_alter_table('follows', schema=None) as batch_op:
+        batch_op.drop_index('ix_follows_target_page')
         batch_op.drop_index('ix_follows_target')
+        batch_op.drop_index('ix_follows_account_page')
 
     op.drop_table('follows')
     with op.batch_alter_table('follow_requests', schema=None) as batch_op:
