@@ -63,6 +63,18 @@ class PostCreated(EventData):
     media_ids: list[str] = []
 
 
+@event_type("post.edited")
+class PostEdited(EventData):
+    status_id: str
+    account_id: str
+    visibility: str
+    text: str = ""
+    language: str | None = None
+    tags: list[str] = []
+    mentions: list[str] = []
+    media_ids: list[str] = []
+
+
 @event_type("post.deleted")
 class PostDeleted(EventData):
     status_id: str
@@ -194,7 +206,8 @@ class MediaUpdated(EventData):
 @event_type("notification.dismissed")
 class NotificationsDismissed(EventData):
     account_id: str
-    notification_id: str | None = None  # None: all cleared
+    notification_id: str | None = None  # None (and no group_key): all cleared
+    group_key: str | None = None  # a whole group dismissed (v2 API)
 
 
 @event_type("account.approved")

@@ -8,10 +8,11 @@ from roost.models.instance import SiteSetting
 from roost.models.jobs import Job
 from roost.models.media import MediaAttachment
 from roost.models.notifications import Notification
-from roost.models.posts import Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusTag, Tag
+from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusEdit,
+                                 StatusTag, Tag)
 
 __all__ = [
     "AccessToken", "Account", "Block", "Bookmark", "Event", "Favourite", "Follow", "FollowRequest",
     "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
-    "OAuthApp", "OAuthCode", "Pin", "SiteSetting", "Status", "StatusTag", "Tag", "User",
+    "OAuthApp", "OAuthCode", "Pin", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
 ]

@@ -6,7 +6,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
-from roost.kit.types import UTCDateTime
+from roost.kit.types import JSONType, UTCDateTime
 from roost.models._common import created_column, id_column
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -120,4 +120,21 @@ class IdempotencyKey(Base):
     )
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     status_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    created_at: Mapped[datetime] = created_column()
+
+
+class StatusEdit(Base):
+    """One version of an edited post: the original is stored on the first edit, then each edit."""
+
+    __tablename__ = "status_edits"
+    __table_args__ = (Index("ix_status_edits_status", "status_id", "id"),)
+
+    id: Mapped[int] = id_column()
+    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"), nullable=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
+    text: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    content_html: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    spoiler_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    media_ids: Mapped[list] = mapped_column(JSONType, default=list, nullable=False)
     created_at: Mapped[datetime] = created_column()

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.jobs import job
-from roost.models import Follow, Mention, Status
+from roost.models import Follow, Mention, Notification, Status
 from roost.notifications.service import notify
 from roost.posts import repository as posts_repo
 
@@ -43,3 +43,23 @@ async def for_status(session: AsyncSession, *, status_id: int) -> None:
             if account_id not in mentioned:
                 await notify(session, account_id=account_id, type="status",
                              from_account_id=status.account_id, status_id=status_id)
+
+
+@job("notifications.for_edit")
+async def for_edit(session: AsyncSession, *, status_id: int) -> None:
+    """Tell everyone who reposted a post that it changed (Mastodon's `update`); a later edit
+    replaces the earlier notice so it surfaces again."""
+    status = await session.get(Status, status_id)
+    if status is None or status.deleted_at is not None:
+        return
+    reposters = list((await session.execute(
+        select(Status.account_id).where(Status.reblog_of_id == status_id)
+    )).scalars())
+    if not reposters:
+        return
+    await session.execute(delete(Notification).where(
+        Notification.status_id == status_id, Notification.type == "update"))
+    for account_id in reposters:
+        if await posts_repo.get_readable(session, status_id, account_id) is not None:
+            await notify(session, account_id=account_id, type="update",
+                         from_account_id=status.account_id, status_id=status_id)

@@ -16,7 +16,7 @@ from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotFound
 from roost.kit.ids import parse_id
 from roost.models import (Account, Bookmark, Favourite, IdempotencyKey, MediaAttachment, Mention,
-                          Pin, Status, StatusTag, Tag)
+                          Pin, Status, StatusTag)
 from roost.models.posts import VISIBILITIES
 from roost.posts import repository as repo
 from roost.posts.tags import get_or_create_tags
@@ -24,6 +24,33 @@ from roost.posts.tags import get_or_create_tags
 URL_WEIGHT = 23
 MAX_PINS = 5
 LANG_MAX = 16
+
+
+def check_content(text: str, spoiler: str, *, has_media: bool) -> None:
+    limit = runtime.settings().max_post_chars
+    if not text.strip() and not has_media:
+        raise Invalid("Validation failed: Text can't be blank")
+    if count_chars(text) + len(spoiler) > limit:
+        raise Invalid(f"Validation failed: Text character limit of {limit} exceeded")
+
+
+def check_language(language: str | None) -> str | None:
+    language = (language or "").strip() or None
+    if language and (len(language) > LANG_MAX or not language.replace("-", "").isalnum()):
+        raise Invalid("Validation failed: Language is not a language code")
+    return language
+
+
+async def render_content(session: AsyncSession, text: str) -> tuple[str, dict[str, Account], textkit.Parsed]:
+    """Safe HTML for a post's text, with the local accounts it mentions and what it contains."""
+    settings = runtime.settings()
+    parsed = textkit.parse(text, local_domain=settings.domain)
+    mentioned = await accounts_repo.by_usernames(session, parsed.mentions)
+    content_html = textkit.render(
+        text, base_url=settings.base_url, local_domain=settings.domain,
+        known_accounts={u: profile_url(a) for u, a in mentioned.items()},
+    )
+    return content_html, mentioned, parsed
 
 
 def count_chars(text: str) -> int:
@@ -85,7 +112,6 @@ async def _default_visibility(session: AsyncSession, author: Account) -> str:
 
 
 async def create_post(session: AsyncSession, author: Account, new: NewPost) -> Status:
-    settings = runtime.settings()
     if new.idempotency_key:
         key = new.idempotency_key[:200]
         existing = await session.get(IdempotencyKey, (author.id, key))
@@ -97,16 +123,11 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     text = (new.text or "").replace("\r\n", "\n")
     spoiler = (new.spoiler_text or "").strip()
     media = await _check_media(session, author, list(new.media_ids or []))
-    if not text.strip() and not media:
-        raise Invalid("Validation failed: Text can't be blank")
-    if count_chars(text) + len(spoiler) > settings.max_post_chars:
-        raise Invalid(f"Validation failed: Text character limit of {settings.max_post_chars} exceeded")
+    check_content(text, spoiler, has_media=bool(media))
     visibility = new.visibility or await _default_visibility(session, author)
     if visibility not in VISIBILITIES:
         raise Invalid(f"Validation failed: Visibility must be one of {', '.join(VISIBILITIES)}")
-    language = (new.language or "").strip() or None
-    if language and (len(language) > LANG_MAX or not language.replace("-", "").isalnum()):
-        raise Invalid("Validation failed: Language is not a language code")
+    language = check_language(new.language)
 
     parent = None
     if new.in_reply_to_id not in (None, ""):
@@ -114,12 +135,7 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         if parent is None or parent.reblog_of_id is not None:
             raise NotFound("Record not found")
 
-    parsed = textkit.parse(text, local_domain=settings.domain)
-    mentioned = await accounts_repo.by_usernames(session, parsed.mentions)
-    content_html = textkit.render(
-        text, base_url=settings.base_url, local_domain=settings.domain,
-        known_accounts={u: profile_url(a) for u, a in mentioned.items()},
-    )
+    content_html, mentioned, parsed = await render_content(session, text)
     now = utcnow()
     status = Status(
         account_id=author.id, text=text, content_html=content_html, spoiler_text=spoiler,

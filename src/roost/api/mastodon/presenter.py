@@ -131,6 +131,57 @@ class Presenter:
             out.append(ser.notification(n, ser.account(sender), status))
         return out
 
+    async def notification_groups(self, groups: Sequence, *, paginated: bool,
+                                  partial_avatars: bool = False) -> dict:
+        """GroupedNotificationsResults: sample accounts in one query, statuses through
+        statuses(); a group about a post that cannot be rendered is left out. With
+        `partial_avatars` every account is still sent in full (allowed by Mastodon's API)."""
+        accounts = await self._by_id(Account, {i for g in groups for i in g.sample_account_ids})
+        rows = await self._by_id(Status, {g.status_id for g in groups if g.status_id is not None})
+        rendered = {int(d["id"]): d for d in await self.statuses(list(rows.values()))}
+        out_groups: list[dict] = []
+        out_accounts: dict[int, dict] = {}
+        out_statuses: dict[int, dict] = {}
+        for g in groups:
+            status = rendered.get(g.status_id) if g.status_id is not None else None
+            if g.type in ser.STATUS_NOTIFICATIONS and status is None:
+                continue
+            g.sample_account_ids = [i for i in g.sample_account_ids if i in accounts]
+            if not g.sample_account_ids:
+                continue
+            for i in g.sample_account_ids:
+                if i not in out_accounts:
+                    out_accounts[i] = ser.account(accounts[i])
+            if status is not None:
+                out_statuses.setdefault(g.status_id, status)
+            out_groups.append(ser.notification_group(g, paginated=paginated))
+        result = {"accounts": list(out_accounts.values()), "statuses": list(out_statuses.values()),
+                  "notification_groups": out_groups}
+        if partial_avatars:
+            result["partial_accounts"] = []
+        return result
+
+    async def status_versions(self, status: Status, versions: Sequence) -> list[dict]:
+        """StatusEdit entities, oldest first."""
+        author = await self.session.get(Account, status.account_id)
+        media_ids = {int(i) for v in versions for i in (v.media_ids or [])}
+        media = await self._by_id(MediaAttachment, media_ids)
+        author_data = ser.account(author)
+        return [
+            {
+                "content": v.content_html,
+                "spoiler_text": v.spoiler_text,
+                "sensitive": v.sensitive,
+                "created_at": ser.iso(v.created_at),
+                "account": author_data,
+                "poll": None,
+                "media_attachments": [ser.media(media[int(i)]) for i in (v.media_ids or [])
+                                      if int(i) in media],
+                "emojis": [],
+            }
+            for v in versions
+        ]
+
     # ---- media ----------------------------------------------------------------------------
     def media(self, m: MediaAttachment) -> dict:
         return ser.media(m)

@@ -11,7 +11,7 @@ from roost.api.params import as_bool, as_list, as_str, read_params
 from roost.auth.actor import Actor
 from roost.kit.errors import NotFound
 from roost.kit.ids import parse_id
-from roost.posts import queries
+from roost.posts import editing, queries
 from roost.posts import repository as repo
 from roost.posts import service
 
@@ -45,6 +45,31 @@ async def get_status(status_id: str, session: DbSession,
     if status is None:
         raise NotFound()
     return await Presenter(session, viewer).status(status)
+
+
+@router.put("/statuses/{status_id}")
+async def edit_status(status_id: str, request: Request, session: DbSession,
+                      actor: Actor = user("write:statuses")) -> dict:
+    p = await read_params(request)
+    attrs = p.get("media_attributes") or []
+    edit = editing.PostEdit(
+        text=as_str(p.get("status"), "") or "",
+        spoiler_text=as_str(p.get("spoiler_text"), "") or "",
+        sensitive=as_bool(p.get("sensitive")) if p.get("sensitive") not in (None, "") else None,
+        language=as_str(p.get("language")),
+        media_ids=[as_str(m) for m in as_list(p.get("media_ids"))] if "media_ids" in p else None,
+        media_attributes=[a for a in as_list(attrs) if isinstance(a, dict)],
+    )
+    status = await editing.edit_post(session, actor.account, status_id, edit)
+    return await Presenter(session, actor.account).status(status)
+
+
+@router.get("/statuses/{status_id}/history")
+async def status_history(status_id: str, session: DbSession,
+                         actor: Actor | None = maybe_user("read:statuses")) -> list[dict]:
+    viewer = actor.account if actor else None
+    status, versions = await editing.history(session, viewer.id if viewer else None, status_id)
+    return await Presenter(session, viewer).status_versions(status, versions)
 
 
 @router.delete("/statuses/{status_id}")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 00:21:36.028750
+Create Date: 2026-11-25 00:22:41.012144
 """
 from alembic import op
 import sqlalchemy as sa
@@ -365,6 +365,23 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pins')),
     sa.UniqueConstraint('account_id', 'status_id', name=op.f('uq_pins_account_id_status_id'))
     )
+    op.create_table('status_edits',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('status_id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('content_html', sa.Text(), nullable=False),
+    sa.Column('spoiler_text', sa.Text(), nullable=False),
+    sa.Column('sensitive', sa.Boolean(), nullable=False),
+    sa.Column('media_ids', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_status_edits_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['status_id'], ['statuses.id'], name=op.f('fk_status_edits_status_id_statuses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_status_edits'))
+    )
+    with op.batch_alter_table('status_edits', schema=None) as batch_op:
+        batch_op.create_index('ix_status_edits_status', ['status_id', 'id'], unique=False)
+
     op.create_table('status_tags',
     sa.Column('status_id', sa.BigInteger(), nullable=False),
     sa.Column('tag_id', sa.BigInteger(), nullable=False),
@@ -384,6 +401,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_status_tags_tag')
 
     op.drop_table('status_tags')
+    with op.batch_alter_table('status_edits', schema=None) as batch_op:
+        batch_op.drop_index('ix_status_edits_status')
+
+    op.drop_table('status_edits')
     op.drop_table('pins')
     op.drop_table('oauth_codes')
     with op.batch_alter_table('mentions', schema=None) as batch_op:
