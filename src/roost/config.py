@@ -36,6 +36,7 @@ class Settings(BaseSettings):
 
     workers_in_process: bool = True
     worker_concurrency: int = Field(4, ge=1, le=64)
+    event_retention_days: int = Field(0, ge=0, description="prune older events daily; 0 keeps all")
 
     home_feed_size: int = Field(800, ge=50)
     fan_out_active_days: int = Field(14, ge=1)

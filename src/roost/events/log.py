@@ -1,20 +1,27 @@
 """Append typed events to the log inside the caller's transaction.
 
-Rows are buffered on the session and inserted just before commit. On PostgreSQL the insert
-takes a transaction-scoped advisory lock first, so sequence numbers become visible in the order
-they were assigned: a reader that has seen seq N will never later find a smaller one appear.
+`record()` buffers rows on the session; they are inserted at the very end of the transaction, just
+before COMMIT (a SQLAlchemy before-commit listener, so no commit path can skip them). On
+PostgreSQL the insert first takes a transaction-scoped advisory lock, held until the commit is
+visible, so sequence numbers become visible in the order they were assigned: a reader that has
+seen seq N will never later find a smaller one appear. SQLite has one writer at a time, which gives
+the same guarantee. A rolled-back transaction writes nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import delete, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
-from roost.db import after_commit, before_commit
+from roost import runtime
+from roost.db import after_commit
 from roost.events.schemas import EventData
+from roost.jobs import every, job
 from roost.kit.clock import utcnow
 from roost.models.events import Event
 
@@ -32,8 +39,18 @@ def subscribe(listener: Listener) -> None:
         _listeners.append(listener)
 
 
+def unsubscribe(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
 def record(session: AsyncSession, data: EventData, *, actor_id: int | None,
            subject_id: int | None = None, public: bool = False) -> None:
+    """Append `data` to the log when this unit of work commits. `actor_id` is the account that
+    caused it (None for the system), `subject_id` the main row it is about, `public` whether it may
+    appear in public feeds such as the firehose."""
+    if not session.sync_session.in_transaction():
+        session.sync_session.begin()  # no I/O; ties the buffer to this transaction's outcome
     buffer: list[dict] = session.info.setdefault("events", [])
     buffer.append({
         "type": data.type,
@@ -43,18 +60,20 @@ def record(session: AsyncSession, data: EventData, *, actor_id: int | None,
         "data": data.model_dump(mode="json"),
         "created_at": utcnow(),
     })
-    before_commit(session, "events", _write_buffered)
 
 
-async def _write_buffered(session: AsyncSession) -> None:
-    rows: list[dict] = session.info.pop("events", [])
+@event.listens_for(Session, "before_commit")
+def _write_buffered(session: Session) -> None:
+    """Runs inside the async session's greenlet, so it may execute SQL synchronously."""
+    if session.in_nested_transaction():  # a SAVEPOINT release: the outer commit writes them
+        return
+    rows: list[dict] = session.info.pop("events", None) or []
     if not rows:
         return
     if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
-        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOG_LOCK})
-    result = await session.execute(insert(Event).returning(Event.seq, sort_by_parameter_order=True), rows)
-    seqs = [r[0] for r in result]
-    for row, seq in zip(rows, seqs, strict=True):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOG_LOCK})
+    result = session.execute(insert(Event).returning(Event.seq, sort_by_parameter_order=True), rows)
+    for row, (seq,) in zip(rows, result.all(), strict=True):
         row["seq"] = seq
     if _listeners:
         async def announce() -> None:
@@ -64,4 +83,30 @@ async def _write_buffered(session: AsyncSession) -> None:
                 except Exception:
                     log.exception("event listener failed")
 
-        after_commit(session, announce)
+        after_commit(session, announce)  # type: ignore[arg-type] - only .info is used
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_buffered(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:  # the whole unit of work was rolled back
+        session.info.pop("events", None)
+
+
+async def prune(session: AsyncSession, *, older_than: datetime) -> int:
+    """Delete the oldest events, those recorded before `older_than`, always as a prefix of the
+    log (up to the newest such seq), so readers never see a hole in the middle."""
+    upto = await session.scalar(select(func.max(Event.seq)).where(Event.created_at < older_than))
+    if upto is None:
+        return 0
+    result = await session.execute(delete(Event).where(Event.seq <= upto))
+    return result.rowcount
+
+
+@job("events.prune")
+async def prune_old(session: AsyncSession) -> None:
+    days = runtime.settings().event_retention_days
+    if days > 0:
+        await prune(session, older_than=utcnow() - timedelta(days=days))
+
+
+every(24 * 3600, "events.prune")

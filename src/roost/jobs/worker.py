@@ -69,6 +69,8 @@ class Worker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: set[asyncio.Task] = set()
+        self._refill_at = max(1, concurrency // 2)  # claim in batches as slots free up
+        self._last_sweep = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -87,13 +89,16 @@ class Worker:
         lease lapsed (their worker died). A lapsed job on its last attempt is marked failed."""
         now = utcnow()
         async with self.db.session() as session:
-            lapsed = self._skip_locked(select(Job.id).where(
-                Job.state == "running", Job.locked_until < now, Job.attempts >= Job.max_attempts))
-            await session.execute(
-                update(Job).where(Job.id.in_(lapsed.scalar_subquery()))
-                .values(state="failed", finished_at=now, locked_by=None, locked_until=None,
-                        last_error="lease expired: the worker was lost during the last attempt")
-                .execution_options(synchronize_session=False))
+            if self._last_sweep is None or (now - self._last_sweep).total_seconds() >= 1:
+                self._last_sweep = now
+                lapsed = self._skip_locked(select(Job.id).where(
+                    Job.state == "running", Job.locked_until < now,
+                    Job.attempts >= Job.max_attempts))
+                await session.execute(
+                    update(Job).where(Job.id.in_(lapsed.scalar_subquery()))
+                    .values(state="failed", finished_at=now, locked_by=None, locked_until=None,
+                            last_error="lease expired: the worker was lost during the last attempt")
+                    .execution_options(synchronize_session=False))
             ready = self._skip_locked(
                 select(Job.id)
                 .where(((Job.state == "queued") & (Job.run_at <= now))
@@ -234,14 +239,14 @@ class Worker:
 
     async def drain(self, max_rounds: int = 1000) -> int:
         """Run every job that is due now, including those the jobs enqueue, one at a time
-        (tests, CLI). Returns how many ran."""
+        (tests, `roost worker --drain`). Returns how many ran."""
         ran = 0
         for _ in range(max_rounds):
             jobs = await self.claim(self.concurrency)
             if not jobs:
                 return ran
             for j in jobs:
-                await self.run_one(j, heartbeat=False)
+                await self.run_one(j)
                 ran += 1
         return ran
 
@@ -282,7 +287,8 @@ class Worker:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("job task crashed", exc_info=task.exception())
-        self._wake.set()  # a slot is free
+        if self.concurrency - len(self._tasks) >= self._refill_at:
+            self._wake.set()  # enough slots are free to claim a batch
 
     async def _wind_down(self) -> None:
         """Let running jobs finish within the grace period (none when cancelled), then cancel
