@@ -160,10 +160,15 @@ async def apply_migrations(db: Database, echo: Callable[[str], None]) -> list[st
         return []
     echo(f"Applying {len(todo)} database migration{'s' if len(todo) > 1 else ''} "
          f"({', '.join(todo)})...")
-    async with db.engine.begin() as conn:
-        if not db.is_sqlite:
-            await conn.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-        await conn.run_sync(_upgrade, alembic_config(db.url))
+    try:
+        async with db.engine.begin() as conn:
+            if not db.is_sqlite:
+                await conn.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            await conn.run_sync(_upgrade, alembic_config(db.url))
+    except Exception as exc:  # noqa: BLE001 - e.g. no permission to create tables
+        logging.getLogger("roost").debug("migration failed", exc_info=True)
+        raise Fail(f"Applying migrations failed: {reason(exc)} "
+                   "(ROOST_LOG_LEVEL=debug shows the traceback)") from None
     echo("Database schema is up to date.")
     return todo
 
