@@ -61,12 +61,12 @@ async def test_a_lost_lease_rolls_back_the_first_workers_writes(fresh_db):
 
 
 async def test_heartbeat_keeps_a_long_job_leased(fresh_db):
-    await enqueue_one(fresh_db, "test.effect", k="long", pause=1.2)
-    w = Worker(fresh_db, lease_seconds=0.4, heartbeat_seconds=0.1, schedules=False, name="w")
+    await enqueue_one(fresh_db, "test.effect", k="long", pause=2.5)
+    w = Worker(fresh_db, lease_seconds=0.8, heartbeat_seconds=0.1, schedules=False, name="w")
     [job] = await w.claim(1)
     run = asyncio.create_task(w.run_one(job))
     thief = Worker(fresh_db, schedules=False, name="thief")
-    for _ in range(5):  # well past the 0.4s lease
+    for _ in range(10):  # well past the 0.8s lease
         await asyncio.sleep(0.2)
         assert await thief.claim(1) == []
     assert await run == "done"
