@@ -36,7 +36,7 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path):
     port = free_port()
     proc = serve(clean_env(tmp_path / "data"), port)
     try:
-        instance = wait_for_json(f"http://127.0.0.1:{port}/api/v1/instance", proc)
+        instance = wait_for_json(f"http://127.0.0.1:{port}/api/v1/instance/", proc)
         # Without ROOST_DOMAIN, links point where the server listens.
         assert instance["uri"] == f"127.0.0.1:{port}"
         public = wait_for_json(f"http://127.0.0.1:{port}/api/v1/timelines/public", proc)

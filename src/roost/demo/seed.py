@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost.accounts import service as accounts
 from roost.auth.passwords import hash_password
 from roost.db import Database
-from roost.demo.people import LOGIN, PEOPLE, REQUESTER, Person
+from roost.demo.people import LOGIN, PEOPLE, REQUESTER
 from roost.demo.pictures import Picture, avatar, draw_all
 from roost.demo.writing import ANSWERS, POSTS, REPLIES, THREADS
 from roost.graph import service as graph
@@ -93,8 +93,15 @@ def plan_follows(rng: random.Random) -> Community:
     pop = popularity()
     following: dict[str, list[str]] = {}
     for p in PEOPLE:
-        k = 0 if p.bot else 16 if p.username == LOGIN else 6 if p.username == REQUESTER else rng.randint(5, 20)
-        others = [q for q in PEOPLE if q is not p and not (p.username == REQUESTER and q.username == LOGIN)]
+        if p.bot:
+            k = 0
+        elif p.username in (LOGIN, REQUESTER):
+            k = 16 if p.username == LOGIN else 6
+        else:
+            k = rng.randint(5, 20)
+        # The requester's follow of the login account comes later, as a pending request.
+        others = [q for q in PEOPLE
+                  if q is not p and not (p.username == REQUESTER and q.username == LOGIN)]
         weights = [pop[q.username] * (3 if set(q.topics) & set(p.topics) else 1) for q in others]
         following[p.username] = _sample(rng, [q.username for q in others], weights, k)
     return Community(following)
@@ -111,11 +118,14 @@ def plan_posts(rng: random.Random, community: Community, pictures: list[Picture]
     span = end - start
     plan: list[Planned] = []
 
+    def anyone_but(author: str) -> list[str]:
+        return [p.username for p in PEOPLE if p.username != author]
+
     def friend(author: str) -> str:
-        return rng.choice(community.following[author] or [p.username for p in PEOPLE if p.username != author])
+        return rng.choice(community.following[author] or anyone_but(author))
 
     def audience(author: str, k: int) -> list[str]:
-        pool = community.followers[author] or [p.username for p in PEOPLE if p.username != author]
+        pool = community.followers[author] or anyone_but(author)
         return rng.sample(pool, min(k, len(pool)))
 
     for topic, texts in POSTS.items():
@@ -235,7 +245,8 @@ class Seeder:
                     if liker != p.author:
                         await posts.favourite(session, people[liker], made[i])
                         likes += 1
-                if p.parent is None and p.author != "roost_tips" and self.rng.random() < 0.08 + 0.25 * pop[p.author] / top:
+                boosted = self.rng.random() < 0.08 + 0.25 * pop[p.author] / top
+                if p.parent is None and p.author != "roost_tips" and boosted:
                     for booster in self.rng.sample(fans, min(len(fans), self.rng.randint(1, 3))):
                         if booster != p.author:
                             await posts.repost(session, people[booster], made[i])
@@ -254,13 +265,14 @@ async def count(db: Database) -> dict[str, int]:
         async def n(stmt) -> int:  # noqa: ANN001
             return (await session.execute(stmt)).scalar_one()
 
+        statuses = select(func.count()).select_from(Status)
         return {
             "accounts": await n(select(func.count()).select_from(Account)),
             "follows": await n(select(func.count()).select_from(Follow)),
             "follow_requests": await n(select(func.count()).select_from(FollowRequest)),
-            "posts": await n(select(func.count()).select_from(Status).where(Status.reblog_of_id.is_(None))),
-            "replies": await n(select(func.count()).select_from(Status).where(Status.in_reply_to_id.is_not(None))),
-            "reposts": await n(select(func.count()).select_from(Status).where(Status.reblog_of_id.is_not(None))),
+            "posts": await n(statuses.where(Status.reblog_of_id.is_(None))),
+            "replies": await n(statuses.where(Status.in_reply_to_id.is_not(None))),
+            "reposts": await n(statuses.where(Status.reblog_of_id.is_not(None))),
             "likes": await n(select(func.count()).select_from(Favourite)),
             "pictures": await n(select(func.count()).select_from(MediaAttachment)),
             "notifications": await n(select(func.count()).select_from(Notification)),
