@@ -293,3 +293,21 @@ async def build_feeds(url: str, redis_url: str, account_ids: list[int], *, check
               "query: benchmarks/common.py home_ids() no longer matches Roost's home rules")
     return {"built": built, "checked": check, "mismatches": mismatches,
             "seconds": round(time.monotonic() - t0, 1)}
+
+
+async def ensure_feeds(url: str, redis_url: str, account_ids: list[int]) -> dict:
+    """Build the home feeds among `account_ids` that do not exist (or are not complete)."""
+    import redis.asyncio as aioredis
+
+    from roost.timelines import feeds
+
+    redis = aioredis.from_url(redis_url)
+    pipe = redis.pipeline(transaction=False)
+    for i in account_ids:
+        pipe.zscore(feeds.feed_key(i), feeds.SENTINEL)
+    states = await pipe.execute()
+    await redis.aclose()
+    missing = [i for i, s in zip(account_ids, states, strict=True) if s != feeds.READY]
+    if not missing:
+        return {"built": 0}
+    return await build_feeds(url, redis_url, missing, check=0)

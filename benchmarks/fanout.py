@@ -25,7 +25,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import (DATA, Seeded, build_feeds, data_dir_for, default_sqlite_url, free_port, git_commit,
+from common import (DATA, Seeded, ensure_feeds, data_dir_for, default_sqlite_url, free_port, git_commit,
                     normalise_url, set_database)
 from load import Servers, touch_users
 
@@ -139,14 +139,9 @@ async def measure(args: argparse.Namespace) -> dict:
             author = seeded.meta["fanout"][size]
             who = await recipients(url, author, active_days, args.all_active)
             if redis is not None:  # fan-out skips feeds that do not exist: build the missing
-                pipe = redis.pipeline(transaction=False)
-                for i in who:
-                    pipe.zscore(key_of(i), "0")
-                states = await pipe.execute()
-                missing = [i for i, st in zip(who, states, strict=True) if st is None]
-                if missing:
-                    print(f"building {len(missing)} missing home feeds", flush=True)
-                    await build_feeds(url, args.redis_url, missing, check=0)
+                built = await ensure_feeds(url, args.redis_url, who)
+                if built["built"]:
+                    print(f"built {built['built']} missing home feeds", flush=True)
             keys = [key_of(i) for i in who]
             reader = tokens[who[1]] if len(who) > 1 else tokens[author]
             runs = []

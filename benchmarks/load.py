@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -113,20 +114,40 @@ def line(label: str, r: dict) -> str:
             f"  [{cpu}]{per}{err}")
 
 
-def sweep(servers: Servers, base_plan: dict, label: str, step_s: float, levels: list[int]) -> dict:
-    """Closed loop at rising concurrency until throughput stops growing."""
+def settle(port: int, path: str, timeout: float = 120.0) -> float:
+    """Wait until the server answers `path` within 250 ms: after an overloaded step it still
+    works through the requests queued before the client left. Returns the seconds waited."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        t = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as resp:
+                resp.read()
+        except OSError:
+            pass
+        if time.monotonic() - t < 0.25:
+            return round(time.monotonic() - t0, 1)
+        time.sleep(1.0)
+    return round(time.monotonic() - t0, 1)
+
+
+def sweep(servers: Servers, base_plan: dict, label: str, step_s: float, levels: list[int],
+          probe: str) -> dict:
+    """Closed loop at rising concurrency until throughput stops growing (3% for two steps), or
+    the server is plainly past saturation (errors, or a p99 over 5 s)."""
     steps, best, flat = [], None, 0
     for c in levels:
         r = run_client(servers, {**base_plan, "mode": "closed", "concurrency": c, "warmup_s": 1.0,
                                  "duration_s": step_s})
         steps.append(r)
         log(line(f"{label} c={c}", r))
+        r["settled_s"] = settle(base_plan["port"], probe)
         if best is None or r["rps"] > best["rps"] * 1.03:
             best, flat = r, 0
         else:
             flat += 1
-            if flat >= 2:
-                break
+        if flat >= 2 or r["errors"] > 0.01 * r["completed"] or r["p99_ms"] > 5000:
+            break
     return {"saturation_rps": best["rps"], "at_concurrency": best["plan"]["concurrency"],
             "steps": steps}
 
@@ -196,7 +217,7 @@ def main() -> None:
             servers.start_ceiling(port)
             log("ceiling: bare Starlette JSON endpoint")
             report["ceiling"] = sweep(servers, {"port": port, "mix": "ceiling"}, "ceiling", args.step,
-                                      levels)
+                                      levels, "/")
             servers.stop_all()
 
         if args.redis_url:
@@ -214,10 +235,12 @@ def main() -> None:
         report["warmup"] = run_client(servers, {**base, "mix": "mix", "mode": "closed", "concurrency": 8,
                                                 "warmup_s": 0.0, "duration_s": 15.0})
         log(line("warm-up mix c=8", report["warmup"]))
-        report["home_sweep"] = sweep(servers, {**base, "mix": "home"}, "home", args.step, levels)
-        report["mix_sweep"] = sweep(servers, {**base, "mix": "mix"}, "mix", args.step, levels)
+        probe = "/api/v1/instance"
+        report["home_sweep"] = sweep(servers, {**base, "mix": "home"}, "home", args.step, levels, probe)
+        report["mix_sweep"] = sweep(servers, {**base, "mix": "mix"}, "mix", args.step, levels, probe)
         half = report["mix_sweep"]["saturation_rps"] / 2
         report["mix_half"] = open_run(servers, {**base, "mix": "mix"}, "mix", half, args.duration)
+        settle(port, probe)
         half_home = report["home_sweep"]["saturation_rps"] / 2
         report["home_half"] = open_run(servers, {**base, "mix": "home"}, "home", half_home,
                                        max(10.0, args.duration / 2))

@@ -24,7 +24,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from common import DATA, PYTHON, data_dir_for, default_sqlite_url, free_port, normalise_url, set_database
+from common import (DATA, PYTHON, Seeded, data_dir_for, default_sqlite_url, ensure_feeds, free_port,
+                    normalise_url, set_database)
 from load import Servers, line, run_client, touch_users
 
 EXECUTING = re.compile(r"(Session\.execute|Connection\.execute|_execute_internal|Session\.get )")
@@ -95,6 +96,10 @@ def main() -> None:
     try:
         run_dir = DATA / "run-profile"
         run_dir.mkdir(parents=True, exist_ok=True)
+        if args.redis_url:  # the steady state: every active account has its home feed
+            seeded = Seeded.load(Path(base["data_dir"]))
+            print("feeds:", asyncio.run(ensure_feeds(
+                url, args.redis_url, [t["account_id"] for t in seeded.tokens if t["active"]])))
         servers.start_roost(base["port"], url, args.redis_url, run_dir)
         asyncio.run(touch_users(url))
         run_client(servers, {**base, "warmup_s": 0.0, "duration_s": 5.0})
