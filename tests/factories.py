@@ -9,12 +9,21 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from roost.accounts.service import create_account
+from roost.auth.passwords import hash_password
 from roost.auth.service import create_app, issue_token
 from roost.db import Database
 from roost.models import Account, Status, User
 from roost.posts import service as posts
 
 _counter = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _hash_for(password: str) -> str:
+    """argon2 is slow on purpose; hash each test password once per run."""
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
 ALL_SCOPES = ["read", "write", "follow", "push"]
 
 
@@ -47,7 +56,8 @@ class Factory:
         async with self.db.unit_of_work() as session:
             account, user = await create_account(
                 session, username=username, email=f"{username.lower()}@example.com",
-                password=password, display_name=display_name, role=role)
+                password=password, display_name=display_name, role=role,
+                password_hash=_hash_for(password))
             account.locked = locked
             if self._oauth_app is None:
                 self._oauth_app, _ = await create_app(

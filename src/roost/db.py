@@ -82,6 +82,7 @@ class Database:
     def __init__(self, url: str, *, engine: AsyncEngine | None = None,
                  bind: AsyncConnection | None = None) -> None:
         self.url = url
+        self.owns_engine = engine is None
         self.engine = engine or make_engine(url)
         if bind is not None:
             self.sessionmaker = async_sessionmaker(
@@ -111,7 +112,8 @@ class Database:
             await commit(session)
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        if self.owns_engine:  # an engine handed in (tests, tools) belongs to whoever made it
+            await self.engine.dispose()
 
 
 def before_commit(session: AsyncSession, key: str, hook: Callable[[AsyncSession], Awaitable[None]]) -> None:

@@ -86,14 +86,15 @@ def app_or_user(scope: str | None = None):
 
 
 def maybe_user(scope: str | None = None):
-    """Dependency: the user if a token was sent (and must then be valid), else None."""
+    """Dependency: the user if a token was sent, else None. As Mastodon: a token that is sent must be
+    valid and hold `scope` (403 otherwise); an app-only token reads as anonymous."""
 
     async def dep(request: Request, session: DbSession) -> Actor | None:
         actor = await _actor_or_none(request, session)
         if actor is not None and actor.account is None:
             return None
-        if actor is not None and scope and not actor.can(scope):
-            return None if scope.startswith("read") else check_scope(actor, scope)
+        if actor is not None:
+            check_scope(actor, scope)
         return actor
 
     return Depends(dep)
