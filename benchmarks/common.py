@@ -108,27 +108,27 @@ our_database: str | None = None  # set by set_database(): whose PostgreSQL backe
 our_redis = False
 
 
-def service_cpu_seconds() -> float:
-    """CPU time of the PostgreSQL backends serving `our_database` and of Redis when we use it.
-    PostgreSQL's shared background processes are left out: on a shared machine they mostly
-    work for other databases."""
+def service_cpu_seconds() -> dict[int, float]:
+    """CPU time, per process, of the PostgreSQL backends serving `our_database` and of Redis
+    when we use it. PostgreSQL's shared background processes are left out: on a shared machine
+    they mostly work for other databases."""
+    found: dict[int, float] = {}
     if our_database is None and not our_redis:
-        return 0.0
-    total = 0.0
+        return found
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             comm = (d / "comm").read_text().strip()
             if comm == "redis-server" and our_redis:
-                total += proc_cpu_seconds(int(d.name))
+                found[int(d.name)] = proc_cpu_seconds(int(d.name))
             elif comm == "postgres" and our_database is not None:
                 m = PG_CLIENT.match((d / "cmdline").read_bytes().replace(b"\0", b" ").decode())
                 if m and m.group(1) == our_database:
-                    total += proc_cpu_seconds(int(d.name))
+                    found[int(d.name)] = proc_cpu_seconds(int(d.name))
         except OSError:
             continue
-    return total
+    return found
 
 
 def set_database(url: str, redis_url: str | None = None) -> None:
@@ -160,7 +160,8 @@ class CpuMeter:
         busy1, _ = machine_cpu()
         out = {f"{n}_cores": round((proc_cpu_seconds(p) - self.p0[n]) / wall, 2)
                for n, p in self.pids.items()}
-        out["db_cores"] = round((service_cpu_seconds() - self.s0) / wall, 2)
+        now = service_cpu_seconds()  # a backend that exited meanwhile is not counted
+        out["db_cores"] = round(sum(v - self.s0.get(pid, 0.0) for pid, v in now.items()) / wall, 2)
         out.update(extra or {})
         busy = (busy1 - self.m0[0]) / wall
         out["other_cores"] = round(max(0.0, busy - sum(out.values())), 2)
@@ -266,7 +267,7 @@ async def build_feeds(url: str, redis_url: str, account_ids: list[int], *, check
             .where(Status.deleted_at.is_(None)).order_by(Status.id.desc()))
         for sid, author, reply_to in rows:
             by_author[author].append((sid, author, reply_to))
-    redis = aioredis.from_url(redis_url)
+    redis = aioredis.from_url(redis_url, socket_timeout=120)
     built = 0
     for start in range(0, len(account_ids), 200):
         pipe = redis.pipeline(transaction=False)

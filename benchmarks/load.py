@@ -183,8 +183,8 @@ async def touch_users(url: str) -> int:
 async def flush_redis(redis_url: str) -> None:
     import redis.asyncio as aioredis
 
-    client = aioredis.from_url(redis_url)
-    await client.flushdb()
+    client = aioredis.from_url(redis_url, socket_timeout=120)
+    await client.flushdb(asynchronous=True)  # freeing ~600 MB of feeds blocks Redis for seconds
     await client.aclose()
 
 
