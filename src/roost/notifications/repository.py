@@ -43,7 +43,8 @@ def visible_to(account_id: int) -> Select:
     )
 
 
-def _filtered(account_id: int, f: NotificationFilter) -> Select:
+def filtered(account_id: int, f: NotificationFilter) -> Select:
+    """`visible_to` narrowed by the request's filters."""
     stmt = visible_to(account_id)
     if f.types:
         stmt = stmt.where(Notification.type.in_(f.types))
@@ -56,7 +57,7 @@ def _filtered(account_id: int, f: NotificationFilter) -> Select:
 
 async def page(session: AsyncSession, account_id: int, f: NotificationFilter,
                paging: PageParams) -> list[Notification]:
-    return [row[0] for row in await fetch(session, _filtered(account_id, f), Notification.id, paging)]
+    return [row[0] for row in await fetch(session, filtered(account_id, f), Notification.id, paging)]
 
 
 async def get(session: AsyncSession, account_id: int, notification_id: int | None) -> Notification | None:
@@ -69,12 +70,17 @@ async def get(session: AsyncSession, account_id: int, notification_id: int | Non
 async def unread_count(session: AsyncSession, account_id: int, f: NotificationFilter, *,
                        cap: int) -> int:
     """Visible notifications newer than the "notifications" marker, counted up to `cap`."""
-    last_read = (await session.execute(
-        select(Marker.last_read_id).where(Marker.account_id == account_id,
-                                          Marker.timeline == "notifications")
-    )).scalar_one_or_none()
-    stmt = _filtered(account_id, f).with_only_columns(Notification.id)
+    last_read = await last_read_id(session, account_id)
+    stmt = filtered(account_id, f).with_only_columns(Notification.id)
     if last_read is not None:
         stmt = stmt.where(Notification.id > last_read)
     capped = stmt.order_by(Notification.id.desc()).limit(cap).subquery()
     return int((await session.execute(select(func.count()).select_from(capped))).scalar_one())
+
+
+async def last_read_id(session: AsyncSession, account_id: int) -> int | None:
+    """The caller's "notifications" marker, if they have one."""
+    return (await session.execute(
+        select(Marker.last_read_id).where(Marker.account_id == account_id,
+                                          Marker.timeline == "notifications")
+    )).scalar_one_or_none()

@@ -13,6 +13,7 @@ from roost.kit.clock import utcnow
 from roost.kit.errors import NotFound
 from roost.kit.ids import new_id, parse_id
 from roost.models import Account, Block, Mute, Notification
+from roost.notifications import grouping
 
 TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
          "admin.sign_up", "admin.report")
@@ -60,6 +61,20 @@ async def dismiss(session: AsyncSession, account_id: int, notification_id: str |
     if not gone.rowcount:
         raise NotFound()
     events.record(session, NotificationsDismissed(account_id=str(account_id), notification_id=str(nid)),
+                  actor_id=account_id)
+
+
+async def dismiss_group(session: AsyncSession, account_id: int, group_key: str) -> None:
+    """Delete every notification of the caller's in group `group_key` (404 when there is none)."""
+    condition = grouping.members(group_key)
+    if condition is None:
+        raise NotFound()
+    gone = await session.execute(
+        delete(Notification).where(Notification.account_id == account_id, condition)
+    )
+    if not gone.rowcount:
+        raise NotFound()
+    events.record(session, NotificationsDismissed(account_id=str(account_id), group_key=group_key),
                   actor_id=account_id)
 
 

@@ -23,7 +23,7 @@ def _names(value: object) -> list[str]:
     return [t for t in (as_str(v, "").replace("\x00", "") for v in as_list(value)) if t]
 
 
-async def _filter(request: Request) -> repo.NotificationFilter:
+async def read_filter(request: Request) -> repo.NotificationFilter:
     p = await read_params(request)
     sender = as_str(p.get("account_id"))
     return repo.NotificationFilter(
@@ -38,7 +38,7 @@ async def _filter(request: Request) -> repo.NotificationFilter:
 async def list_notifications(request: Request, response: Response, session: DbSession,
                              page: Annotated[PageParams, Depends(page_params(40, 80))],
                              actor: Actor = user("read:notifications")) -> list[dict]:
-    rows = await repo.page(session, actor.account.id, await _filter(request), page)
+    rows = await repo.page(session, actor.account.id, await read_filter(request), page)
     set_link_header(request, response, [n.id for n in rows])
     return await Presenter(session, actor.account).notifications(rows)
 
@@ -47,7 +47,7 @@ async def list_notifications(request: Request, response: Response, session: DbSe
 async def unread_count(request: Request, session: DbSession,
                        actor: Actor = user("read:notifications")) -> dict:
     cap = max(1, min(as_int(request.query_params.get("limit"), 100), 1000))
-    return {"count": await repo.unread_count(session, actor.account.id, await _filter(request),
+    return {"count": await repo.unread_count(session, actor.account.id, await read_filter(request),
                                              cap=cap)}
 
 

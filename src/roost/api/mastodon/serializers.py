@@ -6,6 +6,7 @@ from datetime import datetime
 
 from roost import runtime
 from roost.models import Account, MediaAttachment, OAuthApp, Status, Tag, User
+from roost.notifications.grouping import group_key
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -235,7 +236,20 @@ STATUS_NOTIFICATIONS = ("mention", "status", "reblog", "favourite", "poll", "upd
 
 def notification(n, account_data: dict, status_data: dict | None) -> dict:  # noqa: ANN001
     data = {"id": str(n.id), "type": n.type, "created_at": iso(n.created_at),
-            "group_key": f"ungrouped-{n.id}", "account": account_data}
+            "group_key": group_key(n.id, n.type, n.status_id), "account": account_data}
     if n.type in STATUS_NOTIFICATIONS:
         data["status"] = status_data
+    return data
+
+
+def notification_group(g, *, paginated: bool) -> dict:  # noqa: ANN001
+    """A NotificationGroup. `most_recent_notification_id` is a number, as Mastodon sends it."""
+    data = {"group_key": g.key, "notifications_count": g.count, "type": g.type,
+            "most_recent_notification_id": g.most_recent_id,
+            "sample_account_ids": [str(i) for i in g.sample_account_ids]}
+    if paginated:
+        data.update(page_min_id=str(g.page_min_id), page_max_id=str(g.page_max_id),
+                    latest_page_notification_at=iso(g.latest_page_at))
+    if g.type in STATUS_NOTIFICATIONS:
+        data["status_id"] = str(g.status_id)
     return data
