@@ -264,6 +264,14 @@ def summarise(report: dict) -> None:
     else:
         print(f"  home timeline saturation:   {home:8.1f} req/s")
     print(f"  mix saturation:             {report['mix_sweep']['saturation_rps']:8.1f} req/s")
+    phases = [*report["home_sweep"]["steps"], *report["mix_sweep"]["steps"], report["home_half"],
+              report["mix_half"]]
+    other = sum(p["cpu"]["other_cores"] for p in phases) / len(phases)
+    cpu_ms = report["home_sweep"]["steps"][0].get("server_cpu_ms")
+    print(f"  home read CPU (c=1):        {cpu_ms} ms in Roost per request")
+    if other > 0.2:
+        print(f"  NOTE: other processes used {other:.2f} of {os.cpu_count()} cores on average during"
+              " the Roost phases: req/s and latencies are pessimistic; compare CPU per request")
     hh = report["home_half"]
     print(f"  home at half saturation:    p50 {hh['p50_ms']:.1f} ms, p99 {hh['p99_ms']:.1f} ms"
           f" (target p99 < 50 ms)")
