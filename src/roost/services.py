@@ -36,6 +36,9 @@ async def start_services(app: FastAPI, *, migrate: bool, run_workers: bool | Non
     settings: Settings = app.state.settings
     db: Database = app.state.db
     await prepare_storage(settings, db, migrate=migrate)
+    from roost import idslots
+
+    app.state.id_slot = None if db.shared_connection else await idslots.claim(db.engine, settings.data_dir)
     app.state.redis = await connect_redis(settings.redis_url)
 
     from roost.auth.ratelimit import RateLimiter
@@ -63,4 +66,6 @@ async def stop_services(app: FastAPI) -> None:
             app.state.worker_task.cancel()
     if app.state.redis is not None:
         await app.state.redis.aclose()
+    if getattr(app.state, "id_slot", None) is not None:
+        await app.state.id_slot.release()
     await app.state.db.dispose()

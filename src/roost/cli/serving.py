@@ -154,6 +154,9 @@ async def _work(settings: Settings, concurrency: int, drain: bool) -> None:
     db = Database(settings.effective_database_url)
     redis = await connect_redis(settings.redis_url)
     runtime.bind(db=db, redis=redis, settings=settings)
+    from roost import idslots
+
+    slot = await idslots.claim(db.engine, settings.data_dir)
     worker = Worker(db, concurrency=concurrency)
     try:
         if drain:
@@ -168,6 +171,8 @@ async def _work(settings: Settings, concurrency: int, drain: bool) -> None:
         await worker.run_forever()
         click.echo("Worker stopped.")
     finally:
+        if slot is not None:
+            await slot.release()
         if redis is not None:
             await redis.aclose()
         await db.dispose()

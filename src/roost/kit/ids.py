@@ -15,6 +15,15 @@ _seq = 0
 _pid = os.getpid()
 
 
+def set_process_slot(slot: int) -> None:
+    """Use a process nibble that no other live process holds (see roost.idslots)."""
+    global _process, _pid
+    if not 0 <= slot < 16:
+        raise ValueError("slot must be 0..15")
+    with _lock:
+        _process, _pid = slot, os.getpid()
+
+
 def new_id(at: datetime | None = None) -> int:
     global _last_ms, _seq, _process, _pid
     if at is not None:
@@ -53,7 +62,7 @@ def parse_id(value: str | int | None) -> int | None:
     if isinstance(value, int):
         return value
     v = value.strip()
-    if not v.isdigit() or len(v) > 19:
+    if not (v.isascii() and v.isdigit()) or len(v) > 19:  # "³".isdigit() is true
         return None
     n = int(v)
     return n if n < (1 << 63) else None
