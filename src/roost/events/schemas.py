@@ -230,3 +230,24 @@ class AccountPasswordChanged(EventData):
 class AccountRoleChanged(EventData):
     account_id: str
     role: str
+
+
+@event_type("conversation.updated")
+class ConversationUpdated(EventData):
+    account_id: str  # whose list changed
+    conversation_id: str
+    status_id: str  # the conversation's last status now
+    unread: bool
+
+
+@event_type("conversation.read")
+class ConversationRead(EventData):
+    account_id: str
+    conversation_id: str
+
+
+@event_type("conversation.removed")
+class ConversationRemoved(EventData):
+    account_id: str
+    conversation_id: str
+    by_owner: bool = True  # False: its last readable post was deleted

@@ -2,6 +2,7 @@
 
 from roost.models.accounts import Account, Marker, User
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
+from roost.models.conversations import AccountConversation
 from roost.models.events import Event
 from roost.models.graph import Block, Follow, FollowRequest, Mute
 from roost.models.instance import SiteSetting
@@ -12,7 +13,7 @@ from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pi
                                  StatusTag, Tag)
 
 __all__ = [
-    "AccessToken", "Account", "Block", "Bookmark", "Event", "Favourite", "Follow", "FollowRequest",
-    "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
+    "AccessToken", "Account", "AccountConversation", "Block", "Bookmark", "Event", "Favourite",
+    "Follow", "FollowRequest", "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
     "OAuthApp", "OAuthCode", "Pin", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
 ]

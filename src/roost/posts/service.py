@@ -176,6 +176,8 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     ), actor_id=author.id, subject_id=status.id, public=visibility in ("public", "unlisted"))
     jobs.enqueue(session, "timelines.fan_out", status_id=status.id)
     jobs.enqueue(session, "notifications.for_status", status_id=status.id)
+    if visibility == "direct":
+        jobs.enqueue(session, "conversations.update", status_id=status.id)
     return status
 
 
@@ -217,6 +219,8 @@ async def delete_post(session: AsyncSession, actor: Account, status_id: str | in
     for repost_id, reposter_id in reposts:
         jobs.enqueue(session, "timelines.unfan", status_id=repost_id, account_id=reposter_id)
     jobs.enqueue(session, "posts.erase", status_id=status.id)
+    if status.visibility == "direct":
+        jobs.enqueue(session, "conversations.status_deleted", status_id=status.id)
     return status
 
 

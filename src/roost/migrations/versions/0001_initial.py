@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 00:22:41.012144
+Create Date: 2026-11-25 00:51:18.642147
 """
 from alembic import op
 import sqlalchemy as sa
@@ -111,6 +111,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
     sa.UniqueConstraint('name', name=op.f('uq_tags_name'))
     )
+    op.create_table('account_conversations',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('conversation_key', sa.BigInteger(), nullable=False),
+    sa.Column('participant_account_ids', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('last_status_id', sa.BigInteger(), nullable=False),
+    sa.Column('unread', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_account_conversations_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_conversations')),
+    sa.UniqueConstraint('account_id', 'conversation_key', name=op.f('uq_account_conversations_account_id_conversation_key'))
+    )
+    with op.batch_alter_table('account_conversations', schema=None) as batch_op:
+        batch_op.create_index('ix_account_conversations_page', ['account_id', 'last_status_id'], unique=False)
+        batch_op.create_index('ix_account_conversations_status', ['last_status_id'], unique=False)
+
     op.create_table('blocks',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -460,6 +476,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_blocks_target')
 
     op.drop_table('blocks')
+    with op.batch_alter_table('account_conversations', schema=None) as batch_op:
+        batch_op.drop_index('ix_account_conversations_status')
+        batch_op.drop_index('ix_account_conversations_page')
+
+    op.drop_table('account_conversations')
     op.drop_table('tags')
     op.drop_table('site_settings')
     op.drop_table('oauth_apps')
