@@ -4,13 +4,15 @@ deletion, suspended authors, visibility (followers-only, direct) and blocks both
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from roost.models import Account, Block, Follow, Mention, Mute, Status
 from roost.kit.clock import utcnow
+from roost.kit.types import UTCDateTime
 
 PUBLICLY_LISTED = ("public", "unlisted")
 
@@ -49,10 +51,10 @@ def not_blocked(viewer_id: int | None, author_col) -> ColumnElement[bool]:  # no
     )
 
 
-def not_muted(viewer_id: int | None, author_col) -> ColumnElement[bool]:  # noqa: ANN001
+def not_muted(viewer_id: int | None, author_col, now=None) -> ColumnElement[bool]:  # noqa: ANN001
     if viewer_id is None:
         return true()
-    now = utcnow()
+    now = utcnow() if now is None else now
     return ~exists(
         select(1).where(Mute.account_id == viewer_id, Mute.target_account_id == author_col,
                         or_(Mute.expires_at.is_(None), Mute.expires_at > now))
@@ -68,8 +70,7 @@ def readable_condition(viewer_id: int | None, status=Status) -> ColumnElement[bo
     )
 
 
-def readable_by(viewer_id: int | None) -> Select:
-    """Statuses `viewer_id` may read; a repost is readable only if its original is too."""
+def _build_readable(viewer_id) -> Select:  # noqa: ANN001
     original = aliased(Status)
     return select(Status).where(
         readable_condition(viewer_id),
@@ -81,20 +82,48 @@ def readable_by(viewer_id: int | None) -> Select:
     )
 
 
-def for_timeline(viewer_id: int | None) -> Select:
-    """Like readable_by, also dropping muted authors (and muted authors of reposted posts)."""
-    stmt = readable_by(viewer_id)
+def _build_timeline(viewer_id, now) -> Select:  # noqa: ANN001
+    stmt = _build_readable(viewer_id)
     if viewer_id is None:
         return stmt
     original = aliased(Status)
     return stmt.where(
-        not_muted(viewer_id, Status.account_id),
+        not_muted(viewer_id, Status.account_id, now),
         or_(
             Status.reblog_of_id.is_(None),
             exists(select(1).where(original.id == Status.reblog_of_id,
-                                   not_muted(viewer_id, original.account_id))),
+                                   not_muted(viewer_id, original.account_id, now))),
         ),
     )
+
+
+# Building these statements costs milliseconds of CPU on every request, so each shape is built
+# once with bound parameters and only the viewer (and the time, for mute expiry) is filled in.
+_VIEWER = bindparam("readable_viewer_id", type_=BigInteger)
+_NOW = bindparam("readable_now", type_=UTCDateTime)
+
+
+@cache
+def _templates() -> dict[str, Select]:
+    return {
+        "readable": _build_readable(_VIEWER),
+        "readable_anon": _build_readable(None),
+        "timeline": _build_timeline(_VIEWER, _NOW),
+    }
+
+
+def readable_by(viewer_id: int | None) -> Select:
+    """Statuses `viewer_id` may read; a repost is readable only if its original is too."""
+    if viewer_id is None:
+        return _templates()["readable_anon"]
+    return _templates()["readable"].params({"readable_viewer_id": viewer_id})
+
+
+def for_timeline(viewer_id: int | None) -> Select:
+    """Like readable_by, also dropping muted authors (and muted authors of reposted posts)."""
+    if viewer_id is None:
+        return _templates()["readable_anon"]
+    return _templates()["timeline"].params({"readable_viewer_id": viewer_id, "readable_now": utcnow()})
 
 
 async def get_readable(session: AsyncSession, status_id: int | None, viewer_id: int | None) -> Status | None:
