@@ -28,12 +28,14 @@ def load_tables(rep: dict) -> str:
         return (f"| {label} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
                 f"{r.get('server_cpu_ms', 0):.2f} + {r.get('db_cpu_ms', 0):.2f} | {cores(r)} |")
 
-    if "ceiling" in rep:
-        best = max(rep["ceiling"]["steps"], key=lambda s: s["rps"])
-        out.append(row(f"ceiling, saturation (c={best['plan']['concurrency']})", best))
-    for key, label in (("home_sweep", "home reads"), ("mix_sweep", "mix")):
-        best = max(rep[key]["steps"], key=lambda s: s["rps"])
-        out.append(row(f"{label}, saturation (c={best['plan']['concurrency']})", best))
+    def saturation(key: str) -> dict:  # the step load.py took as saturation
+        sweep = rep[key]
+        return next(s for s in sweep["steps"] if s["plan"]["concurrency"] == sweep["at_concurrency"])
+
+    for key, label in (("ceiling", "ceiling"), ("home_sweep", "home reads"), ("mix_sweep", "mix")):
+        if key in rep:
+            best = saturation(key)
+            out.append(row(f"{label}, saturation (c={best['plan']['concurrency']})", best))
     out.append(row(f"mix at half saturation ({rep['mix_half']['plan']['rate']:.0f}/s)", rep["mix_half"]))
     out.append(row(f"home reads at half saturation ({rep['home_half']['plan']['rate']:.0f}/s)",
                    rep["home_half"]))
