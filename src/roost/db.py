@@ -41,7 +41,7 @@ class Base(DeclarativeBase):
 Callback = Callable[[], Awaitable[None]]
 
 
-def _sqlite_setup(engine: AsyncEngine) -> None:
+def _sqlite_setup(engine: AsyncEngine, *, immediate: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -57,15 +57,16 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so two writers wait for each other
+        # Writers: IMMEDIATE takes the write lock up front, so two writers wait for each other
         # (busy_timeout) instead of failing when a reader upgrades to a writer.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers: a deferred BEGIN reads a WAL snapshot without queueing behind writers.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 15}, **kwargs)
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, immediate=immediate)
     else:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
@@ -90,6 +91,11 @@ class Database:
             )
         else:
             self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine: AsyncEngine | None = None
+        self.read_sessionmaker = self.sessionmaker
+        if bind is None and engine is None and self.is_sqlite:
+            self.read_engine = make_engine(url, immediate=False)
+            self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self.shared_connection = bind is not None
 
     @property
@@ -98,6 +104,13 @@ class Database:
 
     def session(self) -> AsyncSession:
         s = self.sessionmaker()
+        s.info["db"] = self
+        return s
+
+    def read_session(self) -> AsyncSession:
+        """For units of work that only read (GET requests). On SQLite they do not take the write
+        lock, so reads run beside a writer; a write in one still works, it just waits its turn."""
+        s = self.read_sessionmaker()
         s.info["db"] = self
         return s
 
@@ -114,6 +127,8 @@ class Database:
     async def dispose(self) -> None:
         if self.owns_engine:  # an engine handed in (tests, tools) belongs to whoever made it
             await self.engine.dispose()
+        if self.read_engine is not None:
+            await self.read_engine.dispose()
 
 
 def before_commit(session: AsyncSession, key: str, hook: Callable[[AsyncSession], Awaitable[None]]) -> None:

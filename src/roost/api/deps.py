@@ -25,7 +25,8 @@ def get_settings_dep(request: Request) -> Settings:
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request, committed before the response is sent."""
     db: Database = request.app.state.db
-    async with db.session() as session:
+    reading = request.method in ("GET", "HEAD")
+    async with (db.read_session() if reading else db.session()) as session:
         try:
             yield session
         except BaseException:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from roost.auth import scopes as scope_rules
 from roost.auth.tokens import digest
@@ -56,12 +57,24 @@ async def resolve_token(session: AsyncSession, raw_token: str) -> Actor:
             raise Forbidden("Your login is currently pending approval")
         now = utcnow()
         if user.last_active_at is None or now - user.last_active_at > ACTIVE_TOUCH:
-            await session.execute(update(User).where(User.id == user.id).values(last_active_at=now))
-            await session.execute(
-                update(AccessToken).where(AccessToken.id == token.id).values(last_used_at=now)
-            )
-            user.last_active_at = now
+            _touch_after_commit(session, user.id, token.id, now)
+            set_committed_value(user, "last_active_at", now)  # no write in this transaction
     return Actor(token=token, scopes=token.scopes.split(), app=app, user=user, account=account)
+
+
+def _touch_after_commit(session: AsyncSession, user_id: int, token_id: int, now) -> None:  # noqa: ANN001
+    """Record activity in its own short transaction after the request's, so a read-only request
+    stays read-only."""
+    from roost.db import after_commit, database_of
+
+    db = database_of(session)
+
+    async def touch() -> None:
+        async with db.unit_of_work() as s:
+            await s.execute(update(User).where(User.id == user_id).values(last_active_at=now))
+            await s.execute(update(AccessToken).where(AccessToken.id == token_id).values(last_used_at=now))
+
+    after_commit(session, touch, key="auth.touch")
 
 
 def check_scope(actor: Actor, needed: str | None, *, user_required: bool = True) -> None:
