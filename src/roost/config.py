@@ -36,6 +36,8 @@ class Settings(BaseSettings):
 
     workers_in_process: bool = True
     worker_concurrency: int = Field(4, ge=1, le=64)
+    max_connections: int = Field(
+        256, ge=1, description="open requests per web process; beyond it new ones get 503 at once")
     event_retention_days: int = Field(0, ge=0, description="prune older events daily; 0 keeps all")
 
     home_feed_size: int = Field(800, ge=50)

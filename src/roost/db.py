@@ -70,6 +70,7 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEngi
     else:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_timeout", 10)  # fail a request in seconds, not half a minute
         kwargs.setdefault("pool_pre_ping", True)
         # JIT compilation costs tens of milliseconds on short queries whose estimates look large.
         kwargs.setdefault("connect_args", {"server_settings": {"jit": "off"}})
