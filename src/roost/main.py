@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from roost import __version__
 from roost.api import errors
+from roost.api.params import DropNulFromQuery
 from roost.config import Settings, get_settings
 from roost.db import Database
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.redis = None
     app.state.worker = None
     errors.install(app)
+    app.add_middleware(DropNulFromQuery)
 
     @app.middleware("http")
     async def rate_limit_headers(request, call_next):  # noqa: ANN001, ANN202

@@ -478,6 +478,36 @@ async def test_v2_search(api, make):
     assert r.status_code == 401
 
 
+async def test_search_limit_and_offset_are_clamped(api, make):
+    # found by the schema-conformance run: a 21-digit offset reached the database, a 500
+    alice = await make.account("alice")
+    await make.account("alicia")
+    huge = str(10**20)
+
+    async def v2(**params) -> list[str]:
+        r = await api.get("/api/v2/search", params={"q": "ali", "type": "accounts", **params},
+                          headers=alice.headers)
+        assert r.status_code == 200, (params, r.text)
+        return [a["username"] for a in r.json()["accounts"]]
+
+    assert await v2(offset=huge) == [] and await v2(offset="9" * 5000) == []
+    assert await v2(offset="-3") == await v2(offset="soon") == ["alice", "alicia"]
+    assert await v2(limit=huge) == await v2(limit="lots") == ["alice", "alicia"]
+    assert await v2(limit="-1") == ["alice"] and await v2(offset=1) == ["alicia"]
+    r = await api.get("/api/v2/search", params={"q": "ali", "offset": huge, "limit": huge},
+                      headers=alice.headers)
+    assert r.status_code == 200 and r.json() == {"accounts": [], "statuses": [], "hashtags": []}
+
+    async def v1(**params) -> list[str]:
+        r = await api.get("/api/v1/accounts/search", params={"q": "ali", **params},
+                          headers=alice.headers)
+        assert r.status_code == 200, (params, r.text)
+        return [a["username"] for a in r.json()]
+
+    assert await v1(offset=huge) == [] and await v1(limit="x", offset="y") == ["alice", "alicia"]
+    assert await v1(limit="0") == ["alice"] and await v1(limit=str(-10**30)) == ["alice"]
+
+
 # ---- preferences and markers --------------------------------------------------------------------
 
 async def test_preferences_follow_source(api, make):
@@ -535,7 +565,7 @@ async def test_nul_bytes_never_reach_the_database(api, make):
         assert r.status_code in (200, 404), (path, r.status_code)
     r = await api.post("/api/v1/markers", json={"home": {"last_read_id": "1\x00"}},
                        headers=alice.headers)
-    assert r.status_code == 422
+    assert r.status_code == 200 and r.json()["home"]["last_read_id"] == "1"  # read_params drops NUL
     r = await api.patch("/api/v1/accounts/update_credentials", headers=alice.headers, json={
         "note": "a\x00b", "fields_attributes": [{"name": "n\x00", "value": "v\x00"}]})
     assert r.status_code == 200 and r.json()["source"]["note"] == "ab"

@@ -63,6 +63,28 @@ async def test_v1_instance_and_trailing_slash(api, make):
     assert body["contact_account"] is None or isinstance(body["contact_account"], dict)
 
 
+async def test_contact_email_is_configured_else_the_oldest_admins(api, make, db):
+    # found by the schema-conformance run: an unset contact email was "", which is not an email
+    nobody = await api.get("/api/v2/instance")
+    assert nobody.json()["contact"]["email"] == ""  # as Mastodon when none is set
+    await make.account("plain")
+    await make.account("Chief", role="admin")
+    await make.account("second", role="admin")
+    for path, pick in (("/api/v2/instance", lambda b: b["contact"]["email"]),
+                       ("/api/v1/instance", lambda b: b["email"])):
+        assert pick((await api.get(path)).json()) == "chief@example.com"
+    async with db.unit_of_work() as s:
+        await update_site(s, {"contact_email": "desk@roost.test"})
+    assert (await api.get("/api/v2/instance")).json()["contact"]["email"] == "desk@roost.test"
+    assert (await api.get("/api/v1/instance")).json()["email"] == "desk@roost.test"
+
+
+@pytest.mark.parametrize("settings_overrides", [{"contact_email": "ops@roost.test"}])
+async def test_configured_contact_email_wins_over_admins(api, make):
+    await make.account("boss2", role="admin")
+    assert (await api.get("/api/v2/instance")).json()["contact"]["email"] == "ops@roost.test"
+
+
 async def test_site_settings_override_environment(api, make, db):
     admin = await make.account("boss", role="admin")
     async with db.unit_of_work() as s:
@@ -97,7 +119,8 @@ async def test_site_settings_override_environment(api, make, db):
 
 
 async def test_bad_site_settings_are_refused(db):
-    for values in ({"nope": 1}, {"title": 3}, {"registrations": "sometimes"}, {"rules": [{"hint": "x"}]}):
+    for values in ({"nope": 1}, {"title": 3}, {"registrations": "sometimes"}, {"rules": [{"hint": "x"}]},
+                   {"contact_email": "not an email"}):
         async with db.unit_of_work() as s:
             with pytest.raises(Invalid):
                 await update_site(s, values)

@@ -173,6 +173,11 @@ async def test_unread_count_uses_the_marker(api, make, run_jobs):
                    json={"notifications": {"last_read_id": "0"}})
     r = await api.get("/api/v1/notifications/unread_count", params={"limit": 2}, headers=alice.headers)
     assert r.json() == {"count": 2}
+    # limit is clamped like every other limit (one helper), not refused
+    for limit, count in (("many", 3), ("-4", 1), (str(10**30), 3)):
+        r = await api.get("/api/v1/notifications/unread_count", params={"limit": limit},
+                          headers=alice.headers)
+        assert r.status_code == 200 and r.json() == {"count": count}, limit
 
 
 async def test_authorisation(api, make, run_jobs):

@@ -206,6 +206,26 @@ async def test_redirect_uri_must_be_registered(api, make):
     assert unknown.status_code == 400 and "location" not in unknown.headers
 
 
+async def test_nul_bytes_are_dropped_from_query_strings(api, make):
+    # found by the schema-conformance run: a NUL in client_id reached PostgreSQL, a 500
+    app = await new_app(api)
+    r = await api.get(authorize_url({**app, "client_id": app["client_id"] + "\x00"}, lang="e\x00n"))
+    assert r.status_code == 200 and "<form" in r.text
+    unknown = await api.get(authorize_url({"client_id": "no\x00pe"}))
+    assert unknown.status_code == 400 and "invalid_client" in unknown.text
+    # bodies (JSON and forms) drop them too; a Basic header's client id with one is unknown
+    r = await api.post("/oauth/token", json={"grant_type": "client_credentials", "scope": "read",
+                                             "client_id": app["client_id"] + "\x00",
+                                             "client_secret": "\x00" + app["client_secret"]})
+    assert r.status_code == 200, r.text
+    r = await api.post("/oauth/revoke", data={"token": "t\x00", "client_id": "x\x00y",
+                                              "client_secret": "z"})
+    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+    basic = base64.b64encode(f"{app['client_id']}%00:{app['client_secret']}".encode()).decode()
+    r = await api.post("/oauth/revoke", data={"token": "t"}, headers={"Authorization": f"Basic {basic}"})
+    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+
+
 async def test_token_redirect_uri_must_match_the_code(api, make):
     await make.account("erin")
     app = await new_app(api, redirect=f"{REDIRECT} https://app.example/other")

@@ -271,6 +271,19 @@ async def test_limit_default_and_maximum(api, make, run_jobs):
     assert r.status_code == 200
 
 
+async def test_paging_ids_must_be_ascii_numbers(api, make, run_jobs):
+    # found by the schema-conformance run: "³".isdigit() is true, int("³") raised, a 500
+    alice = await make.account()
+    posts = [await _post(api, alice, f"n{i}") for i in range(3)]
+    await run_jobs()
+    everything = _ids(await _home(api, alice))
+    assert everything == [p["id"] for p in reversed(posts)]
+    for params in ({"min_id": "³"}, {"since_id": "²"}, {"max_id": "١٢"}):  # not 12: ignored
+        assert _ids(await _home(api, alice, **params)) == everything, params
+        r = await api.get("/api/v1/timelines/public", params=params)
+        assert r.status_code == 200 and _ids(r.json()) == everything, params
+
+
 # ---- public and local --------------------------------------------------------------------------
 async def test_public_timeline(api, make, run_jobs):
     alice, bob = await make.account(), await make.account()

@@ -48,7 +48,7 @@ def _to_dict_lists(value: Any) -> Any:
     # {"0": {...}, "1": {...}} -> list (fields_attributes style)
     if isinstance(value, dict):
         value = {k: _to_dict_lists(v) for k, v in value.items()}
-        if value and all(k.isdigit() for k in value):
+        if value and all(k.isascii() and k.isdigit() for k in value):
             return [value[k] for k in sorted(value, key=int)]
     return value
 
@@ -79,7 +79,18 @@ async def read_params(request: Request) -> dict[str, Any]:
                 raise BadRequest("Could not read the form body") from exc
             for k, v in form.multi_items():
                 _assign(out, k, v)
-    return {k: _to_dict_lists(v) for k, v in out.items()}
+    return {_drop_nul(k): _to_dict_lists(_drop_nul(v)) for k, v in out.items()}
+
+
+def _drop_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL: no string read from a request carries one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_drop_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_drop_nul(k): _drop_nul(v) for k, v in value.items()}
+    return value
 
 
 def as_bool(value: Any, default: bool = False) -> bool:
@@ -110,6 +121,34 @@ def as_list(value: Any) -> list:
     return [value]
 
 
+MAX_OFFSET = (1 << 63) - 1  # the largest OFFSET SQLite and PostgreSQL take; nothing lies past it
+_INTEGER = re.compile(r"([+-]?)0*(\d+)", re.ASCII)
+
+
+def _whole_number(value: Any) -> int | None:
+    """An ASCII whole number; any of more than 19 digits counts as 2**63 (past every row)."""
+    if value is None:
+        return None
+    match = _INTEGER.fullmatch(str(value).strip())
+    if match is None:
+        return None
+    sign, digits = match.groups()
+    n = int(digits) if len(digits) <= 19 else 1 << 63
+    return -n if sign == "-" else n
+
+
+def as_limit(value: Any, default: int, maximum: int) -> int:
+    """Mastodon's `limit`: clamped to 1..maximum; the default when missing or not a number."""
+    n = _whole_number(value)
+    return default if n is None else max(1, min(n, maximum))
+
+
+def as_offset(value: Any) -> int:
+    """Mastodon's `offset`: clamped to 0..MAX_OFFSET; 0 when missing or not a number."""
+    n = _whole_number(value)
+    return 0 if n is None else max(0, min(n, MAX_OFFSET))
+
+
 def as_int(value: Any, default: int | None = None) -> int | None:
     if value is None or value == "":
         return default
@@ -117,3 +156,17 @@ def as_int(value: Any, default: int | None = None) -> int | None:
         return int(value)
     except (TypeError, ValueError) as exc:
         raise BadRequest("Expected a whole number") from exc
+
+
+class DropNulFromQuery:
+    """PostgreSQL text cannot hold NUL: drop it from every query string before any route reads it
+    (read_params drops it from bodies)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        query = scope.get("query_string", b"")
+        if b"%00" in query:
+            scope = dict(scope, query_string=query.replace(b"%00", b""))
+        await self.app(scope, receive, send)

@@ -60,7 +60,7 @@ def s256(verifier: str) -> str:
 # ---- clients ------------------------------------------------------------------------------
 
 async def find_app(session: AsyncSession, client_id: str | None) -> OAuthApp | None:
-    if not client_id or len(client_id) > 64:
+    if not client_id or len(client_id) > 64 or "\x00" in client_id:  # NUL: from a Basic header
         return None
     return (await session.execute(select(OAuthApp).where(OAuthApp.client_id == client_id))).scalar_one_or_none()
 

@@ -69,3 +69,12 @@ async def contact_account(session: AsyncSession, username: str = "") -> Account 
     else:
         stmt = stmt.where(User.role == "admin").order_by(User.created_at, User.id)
     return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+
+
+async def admin_email(session: AsyncSession) -> str | None:
+    """The oldest active admin's email: who to write to when no contact email is configured."""
+    stmt = (select(User.email).join(Account, Account.id == User.account_id)
+            .where(User.role == "admin", User.disabled.is_(False), Account.suspended_at.is_(None),
+                   Account.deleted_at.is_(None))
+            .order_by(User.created_at, User.id).limit(1))
+    return (await session.execute(stmt)).scalar_one_or_none()

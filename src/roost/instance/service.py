@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events
+from roost.accounts.service import EMAIL_RE
 from roost.events.schemas import SiteSettingsChanged
 from roost.instance.site import KEYS, MODES
 from roost.kit.clock import utcnow
@@ -26,6 +27,8 @@ def _check(key: str, value: Any) -> Any:
         raise Invalid(f"Site setting {key} must be a {KEYS[key].__name__}")
     if key == "registrations" and value not in MODES:
         raise Invalid("registrations must be open, approval or closed")
+    if key == "contact_email" and value and not EMAIL_RE.match(value):
+        raise Invalid("contact_email must be an email address")
     if key == "languages" and not all(isinstance(x, str) and 2 <= len(x) <= 3 for x in value):
         raise Invalid("languages must be ISO 639 codes")
     if key == "rules":

@@ -16,7 +16,7 @@ from roost.accounts import service
 from roost.api.deps import DbSession, maybe_user, user
 from roost.api.mastodon.paging import PageParams, page_params, set_link_header
 from roost.api.mastodon.presenter import Presenter
-from roost.api.params import as_bool, as_int, as_str, read_params
+from roost.api.params import as_bool, as_limit, as_offset, as_str, read_params
 from roost.auth.actor import Actor
 from roost.kit.errors import NotFound
 from roost.kit.ids import parse_id
@@ -90,7 +90,7 @@ async def search_accounts(session: DbSession, q: Annotated[str, Query()] = "",
                           actor: Actor = user("read:accounts")) -> list[dict]:
     found = await queries.search(
         session, actor.account.id, q, local_domain=runtime.settings().domain,
-        limit=max(1, min(as_int(limit, 40), 80)), offset=max(0, as_int(offset, 0)),
+        limit=as_limit(limit, 40, 80), offset=as_offset(offset),
         following=as_bool(following))
     return await Presenter(session, actor.account).accounts(found)
 

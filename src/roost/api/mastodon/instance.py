@@ -44,6 +44,11 @@ async def _contact(session: AsyncSession, site: Site) -> dict | None:
     return ser.account(account) if account else None
 
 
+async def _contact_email(session: AsyncSession, site: Site) -> str:
+    """The configured address, else the oldest admin's; empty (as Mastodon) when there is neither."""
+    return site.contact_email or await repo.admin_email(session) or ""
+
+
 async def _site(session: AsyncSession, settings: Settings) -> Site:
     return await site_settings.load(session, settings)
 
@@ -77,7 +82,8 @@ async def instance_v2(session: DbSession, settings: AppSettings) -> dict:
                           "reason_required": False, "message": site.registrations_message,
                           "url": None},
         "api_versions": {"mastodon": 2},
-        "contact": {"email": site.contact_email, "account": await _contact(session, site)},
+        "contact": {"email": await _contact_email(session, site),
+                    "account": await _contact(session, site)},
         "rules": site.rules,
     }
 
@@ -89,7 +95,7 @@ async def _instance_v1(session: AsyncSession, settings: Settings) -> dict:
         "title": site.title,
         "short_description": site.description,
         "description": site.description,
-        "email": site.contact_email,
+        "email": await _contact_email(session, site),
         "version": VERSION,
         "urls": {"streaming_api": _streaming(settings)},
         "stats": {"user_count": await repo.user_count(session),

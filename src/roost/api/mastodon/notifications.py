@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from roost.api.deps import DbSession, user
 from roost.api.mastodon.paging import PageParams, page_params, set_link_header
 from roost.api.mastodon.presenter import Presenter
-from roost.api.params import as_int, as_list, as_str, read_params
+from roost.api.params import as_limit, as_list, as_str, read_params
 from roost.auth.actor import Actor
 from roost.kit.errors import NotFound
 from roost.kit.ids import parse_id
@@ -46,7 +46,7 @@ async def list_notifications(request: Request, response: Response, session: DbSe
 @router.get("/v1/notifications/unread_count")
 async def unread_count(request: Request, session: DbSession,
                        actor: Actor = user("read:notifications")) -> dict:
-    cap = max(1, min(as_int(request.query_params.get("limit"), 100), 1000))
+    cap = as_limit(request.query_params.get("limit"), 100, 1000)
     return {"count": await repo.unread_count(session, actor.account.id, await read_filter(request),
                                              cap=cap)}
 

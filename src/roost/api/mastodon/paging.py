@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
+from roost.api.params import as_limit
 from roost.kit.ids import parse_id
 from roost.kit.paging import PageParams
 
@@ -19,12 +20,8 @@ def page_params(default: int = 20, maximum: int = 40):
         min_id: Annotated[str | None, Query()] = None,
         limit: Annotated[str | None, Query()] = None,
     ) -> PageParams:
-        try:
-            n = int(limit) if limit not in (None, "") else default
-        except ValueError:
-            n = default
         return PageParams(parse_id(max_id), parse_id(since_id), parse_id(min_id),
-                          max(1, min(n, maximum)))
+                          as_limit(limit, default, maximum))
 
     return dep
 

@@ -13,7 +13,7 @@ from roost.api.deps import DbSession, maybe_user
 from roost.api.mastodon import serializers as ser
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
-from roost.api.params import as_bool, as_int
+from roost.api.params import as_bool, as_offset
 from roost.auth.actor import Actor
 from roost.kit.errors import NotAuthenticated
 from roost.kit.ids import parse_id
@@ -33,7 +33,7 @@ async def search(session: DbSession, page: Annotated[PageParams, Depends(page_pa
                  exclude_unreviewed: OptionalText = None,
                  actor: Actor | None = maybe_user("read:search")) -> dict:
     viewer = actor.account if actor else None
-    skip = max(0, as_int(offset, 0))
+    skip = as_offset(offset)
     if skip and viewer is None:
         raise NotAuthenticated("Search queries pagination is not supported without authentication")
     wanted = [type] if type else list(TYPES)
