@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from roost.conversations import tasks as conversation_tasks
 from roost.models import AccountConversation, Event
+from tests.querycount import counting_queries
 
 
 async def _post(api, person, text="hello", **fields) -> dict:  # noqa: ANN001
@@ -291,20 +292,10 @@ async def test_conversation_list_costs_a_fixed_number_of_queries(api, make, run_
     friends = [await make.account() for _ in range(12)]
 
     async def queries_for_page() -> int:
-        count = 0
-
-        def on_execute(*_args) -> None:  # noqa: ANN002
-            nonlocal count
-            count += 1
-
-        engine = app.state.db.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", on_execute)
-        try:
+        with counting_queries(app) as counted:
             r = await api.get("/api/v1/conversations", headers=alice.headers)
-        finally:
-            event.remove(engine, "before_cursor_execute", on_execute)
         assert r.status_code == 200
-        return count
+        return counted.n
 
     for f in friends[:2]:
         await _dm(api, f, [alice, friends[-1]], "hey")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
-
 from roost.accounts import service as accounts
 from roost.models import Account
+from tests.querycount import counting_queries
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -207,20 +206,10 @@ async def test_a_page_costs_a_fixed_number_of_queries(api, make, run_jobs, app):
     await run_jobs()
 
     async def queries_for_page() -> int:
-        count = 0
-
-        def on_execute(*_args) -> None:  # noqa: ANN002
-            nonlocal count
-            count += 1
-
-        engine = app.state.db.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", on_execute)
-        try:
+        with counting_queries(app) as counted:
             r = await api.get("/api/v1/notifications", headers=alice.headers)
-        finally:
-            event.remove(engine, "before_cursor_execute", on_execute)
         assert r.status_code == 200
-        return count
+        return counted.n
 
     assert len(await _list(api, alice)) == 6  # (also marks Alice active, which writes once)
     small = await queries_for_page()

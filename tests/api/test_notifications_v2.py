@@ -8,10 +8,11 @@ import json
 import re
 
 import jsonschema_rs
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from roost.kit.ids import id_time
 from roost.models import Event
+from tests.querycount import counting_queries
 
 SCHEMA = json.load(open("/work/shared/mastodon-openapi/schema.json"))
 V2 = "/api/v2/notifications"
@@ -337,20 +338,10 @@ async def test_a_page_costs_a_fixed_number_of_queries(api, make, run_jobs, app):
     await run_jobs()
 
     async def queries_for_page() -> tuple[int, dict]:
-        count = 0
-
-        def on_execute(*_args) -> None:  # noqa: ANN002
-            nonlocal count
-            count += 1
-
-        engine = app.state.db.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", on_execute)
-        try:
+        with counting_queries(app) as counted:
             r = await api.get(V2, headers=alice.headers)
-        finally:
-            event.remove(engine, "before_cursor_execute", on_execute)
         assert r.status_code == 200
-        return count, r.json()
+        return counted.n, r.json()
 
     await _groups(api, alice)  # (also marks Alice active, which writes once)
     small, body = await queries_for_page()
