@@ -80,6 +80,20 @@ async def test_fan_out_reaches_active_followers_with_a_feed(api, make, db, redis
     assert await _read_home(api, gone_quiet) == [post.id]
 
 
+async def test_fan_out_in_several_batches_reaches_everyone(api, make, redis, run_jobs, monkeypatch):
+    monkeypatch.setattr(feeds, "BATCH", 2)  # 5 followers: batches of 2, 2 and 1
+    author = await make.account()
+    followers = [await make.account() for _ in range(5)]
+    for f in followers:
+        await make.follow(f, author)
+        await _read_home(api, f)
+    await run_jobs()
+    post = await make.post(author, "to every batch")
+    await run_jobs()
+    for f in followers:
+        assert await _feed(redis, f) == [post.id]
+
+
 async def test_fan_out_is_idempotent(api, make, db, redis, run_jobs):
     alice, bob = await make.account(), await make.account()
     await make.follow(alice, bob)

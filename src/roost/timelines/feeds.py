@@ -13,6 +13,8 @@ read. A feed lives `fan_out_active_days` after its owner last read it."""
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from datetime import timedelta
 
@@ -109,14 +111,23 @@ async def fan_out(session: AsyncSession, redis: Redis, status_id: int) -> None:
     # A day of slack: last_active_at is only touched every few minutes, and a feed that still
     # exists must not miss posts.
     active_since = utcnow() - timedelta(days=settings.fan_out_active_days + 1)
+    # Each batch's push to Redis runs while the next batch of followers is read from the database.
     after = 0
-    while True:
-        followers = await repo.fan_out_targets(session, status, original, active_since=active_since,
-                                               after=after, limit=BATCH)
-        await _push(redis, [feed_key(f) for f in followers], status.id)
-        if len(followers) < BATCH:
-            return
-        after = followers[-1]
+    pushing: asyncio.Task | None = None
+    try:
+        while True:
+            followers = await repo.fan_out_targets(session, status, original,
+                                                   active_since=active_since, after=after, limit=BATCH)
+            if pushing is not None:
+                await pushing
+            pushing = asyncio.create_task(_push(redis, [feed_key(f) for f in followers], status.id))
+            if len(followers) < BATCH:
+                break
+            after = followers[-1]
+        await pushing
+    finally:
+        if pushing is not None and not pushing.done():
+            pushing.cancel()
 
 
 async def unfan(session: AsyncSession, redis: Redis, status_id: int, account_id: int) -> None:
