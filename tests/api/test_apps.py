@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import json
 
-import jsonschema_rs
+from tests.openapi import check_schema
 
-SCHEMA = json.load(open("/work/shared/mastodon-openapi/schema.json"))
-
-
-def check_schema(name: str, data: object) -> None:
-    validator = jsonschema_rs.validator_for({"$ref": f"#/components/schemas/{name}",
-                                             "components": SCHEMA["components"]})
-    errors = [e.message for e in validator.iter_errors(data)]
-    assert not errors, errors
 
 
 async def test_create_app_json_with_array(api):

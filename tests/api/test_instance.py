@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 
-import jsonschema_rs
 import pytest
 from sqlalchemy import select
 
@@ -12,15 +10,8 @@ from roost import MASTODON_API_VERSION, __version__
 from roost.instance.service import update_site
 from roost.kit.errors import Invalid
 from roost.models import Event
+from tests.openapi import check_schema
 
-SCHEMA = json.load(open("/work/shared/mastodon-openapi/schema.json"))
-
-
-def check_schema(name: str, data: object) -> None:
-    validator = jsonschema_rs.validator_for({"$ref": f"#/components/schemas/{name}",
-                                             "components": SCHEMA["components"]})
-    errors = [e.message for e in validator.iter_errors(data)]
-    assert not errors, errors
 
 
 async def test_v2_instance_shape(api, make):

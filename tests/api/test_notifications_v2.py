@@ -4,25 +4,16 @@ shapes against Mastodon's schema, and the number of queries a page costs."""
 
 from __future__ import annotations
 
-import json
 import re
 
-import jsonschema_rs
 from sqlalchemy import select
 
 from roost.kit.ids import id_time
 from roost.models import Event
+from tests.openapi import check_schema
 from tests.querycount import counting_queries
 
-SCHEMA = json.load(open("/work/shared/mastodon-openapi/schema.json"))
 V2 = "/api/v2/notifications"
-
-
-def check_schema(name: str, data: object) -> None:
-    validator = jsonschema_rs.validator_for({"$ref": f"#/components/schemas/{name}",
-                                             "components": SCHEMA["components"]})
-    errors = [e.message for e in validator.iter_errors(data)]
-    assert not errors, errors
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import secrets
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import jsonschema_rs
 import pytest
 from sqlalchemy import update
 
 from roost.auth import pages
 from roost.kit.clock import utcnow
 from roost.models import OAuthCode
+from tests.openapi import check_schema
 
 REDIRECT = "https://app.example/callback"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 PASSWORD = "correct horse battery"
-SCHEMA = json.load(open("/work/shared/mastodon-openapi/schema.json"))
-
-
-def check_schema(name: str, data: object) -> None:
-    validator = jsonschema_rs.validator_for({"$ref": f"#/components/schemas/{name}",
-                                             "components": SCHEMA["components"]})
-    errors = [e.message for e in validator.iter_errors(data)]
-    assert not errors, errors
 
 
 class _Forms(HTMLParser):

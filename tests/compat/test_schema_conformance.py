@@ -1,5 +1,5 @@
 """schemathesis against a live Roost server, checked against the community Mastodon OpenAPI schema
-(/work/shared/mastodon-openapi/schema.json, or ROOST_MASTODON_OPENAPI).
+(shared/mastodon-openapi/schema.json beside the checkout, or ROOST_MASTODON_OPENAPI).
 
 Every schema operation that Roost serves is fuzzed with the checks `not_a_server_error` and
 `response_schema_conformance`. The list of operations is read from the app's own routes, so a new
@@ -37,10 +37,11 @@ from roost.config import Settings
 from roost.db import Database
 from roost.main import create_app
 
+from tests.openapi import schema_path
+
 from .conftest import LiveServer, start_live_server, stop_live_server
 
-SCHEMA_PATH = Path(os.environ.get("ROOST_MASTODON_OPENAPI",
-                                  "/work/shared/mastodon-openapi/schema.json"))
+SCHEMA_PATH = schema_path()
 ST = str(Path(sys.executable).parent / "st")
 SEED = 20240611
 MAX_EXAMPLES = int(os.environ.get("ROOST_SCHEMATHESIS_MAX_EXAMPLES", "10"))
