@@ -170,5 +170,14 @@ def database_of(session: AsyncSession) -> Database:
     return session.info["db"]
 
 
+def insert(session: AsyncSession, model: Any) -> Any:
+    """An INSERT that knows ON CONFLICT on both databases (SQLite and PostgreSQL spell it alike,
+    but each needs its own dialect's construct)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (sqlite_insert if is_sqlite(session) else pg_insert)(model)
+
+
 def is_sqlite(session: AsyncSession) -> bool:
     return session.bind.dialect.name == "sqlite"  # type: ignore[union-attr]

@@ -6,22 +6,26 @@ jobs in the caller's transaction (services only flush)."""
 from __future__ import annotations
 
 import asyncio
-
 import re
 from typing import Any
 
 from sqlalchemy import delete, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from roost import events, jobs, runtime
 from roost.accounts import repository as repo
 from roost.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, verify_password
-from roost.events.schemas import (AccountApproved, AccountCreated, AccountDeleted,
-                                  AccountPasswordChanged, AccountRoleChanged, AccountSuspended,
-                                  AccountUpdated)
+from roost.db import insert as db_insert
+from roost.events.schemas import (
+    AccountApproved,
+    AccountCreated,
+    AccountDeleted,
+    AccountPasswordChanged,
+    AccountRoleChanged,
+    AccountSuspended,
+    AccountUpdated,
+)
 from roost.graph import service as graph_service
 from roost.kit import text as textkit
 from roost.kit.clock import utcnow
@@ -327,7 +331,9 @@ async def approve_user(session: AsyncSession, actor: Account | None, user: User)
 # ---- suspension and deletion --------------------------------------------------------------------
 
 async def _sign_out(session: AsyncSession, user: User) -> None:
-    from roost.auth.service import revoke_all_for_user  # auth imports this module for sign-ups
+    from roost.auth.service import (
+        revoke_all_for_user,  # auth imports this module for sign-ups
+    )
 
     await revoke_all_for_user(session, user.id)
 
@@ -428,10 +434,9 @@ async def save_markers(session: AsyncSession, account: Account, positions: dict[
         wanted[timeline] = marker_id
     if not wanted:
         raise Invalid("Validation failed: Give home[last_read_id] or notifications[last_read_id]")
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
     for timeline, marker_id in wanted.items():
-        stmt = insert(Marker).values(account_id=account.id, timeline=timeline,
+        stmt = db_insert(session, Marker).values(account_id=account.id, timeline=timeline,
                                      last_read_id=marker_id, version=1, updated_at=now)
         await session.execute(stmt.on_conflict_do_update(
             index_elements=["account_id", "timeline"],

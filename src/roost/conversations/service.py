@@ -11,13 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events
 from roost.conversations import repository as repo
-from roost.db import is_sqlite
+from roost.db import insert as db_insert
 from roost.events import schemas as ev
 from roost.kit.clock import utcnow
 from roost.kit.errors import NotFound
@@ -110,9 +108,8 @@ async def _upsert(session: AsyncSession, recipient_id: int, status: Status,
     key = status.thread_id or status.id
     unread = recipient_id != status.account_id
     now = utcnow()
-    insert = sqlite_insert if is_sqlite(session) else pg_insert
     created = await session.execute(
-        insert(AccountConversation).values(
+        db_insert(session, AccountConversation).values(
             id=new_id(), account_id=recipient_id, conversation_key=key,
             participant_account_ids=participants, last_status_id=status.id, unread=unread,
             updated_at=now,

@@ -11,12 +11,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, jobs
 from roost.accounts import repository as accounts_repo
+from roost.db import insert as db_insert
 from roost.events import schemas as ev
 from roost.graph import repository as repo
 from roost.jobs.queue import REGISTRY
@@ -42,14 +41,9 @@ async def _target(session: AsyncSession, actor: Account, target_id: str | int, v
     return target
 
 
-def _insert(session: AsyncSession, model: Any):  # noqa: ANN202
-    dialect = session.bind.dialect.name  # type: ignore[union-attr]
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
-
-
 async def _insert_pair(session: AsyncSession, model: Any, **values: Any) -> bool:
     """Insert an (account_id, target_account_id) row unless one exists. True if it is new."""
-    stmt = _insert(session, model).values(id=new_id(), created_at=utcnow(), **values)
+    stmt = db_insert(session, model).values(id=new_id(), created_at=utcnow(), **values)
     stmt = stmt.on_conflict_do_nothing(index_elements=["account_id", "target_account_id"])
     return bool((await session.execute(stmt)).rowcount)
 
@@ -278,7 +272,7 @@ async def mute(session: AsyncSession, actor: Account, target_id: str | int, *,
     if not 0 <= duration_seconds <= MAX_MUTE_SECONDS:
         raise Invalid(f"Validation failed: duration must be between 0 and {MAX_MUTE_SECONDS} seconds")
     expires_at = utcnow() + timedelta(seconds=duration_seconds) if duration_seconds else None
-    stmt = _insert(session, Mute).values(
+    stmt = db_insert(session, Mute).values(
         id=new_id(), account_id=actor.id, target_account_id=target.id,
         hide_notifications=bool(notifications), expires_at=expires_at, created_at=utcnow(),
     )

@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost.db import Database, is_sqlite
+from roost.db import Database
+from roost.db import insert as db_insert
 from roost.jobs.queue import REGISTRY, enqueue, job
 from roost.kit.clock import utcnow
 from roost.models.jobs import Job, JobSchedule
@@ -76,9 +75,8 @@ async def tick(db: Database, *, now: datetime | None = None) -> list[str]:
 
 
 async def _ensure_rows(session: AsyncSession, now: datetime) -> None:
-    insert = sqlite_insert if is_sqlite(session) else pg_insert
     rows = [{"name": name, "next_run_at": now} for name in sorted(SCHEDULE)]
-    await session.execute(insert(JobSchedule).values(rows).on_conflict_do_nothing(
+    await session.execute(db_insert(session, JobSchedule).values(rows).on_conflict_do_nothing(
         index_elements=["name"]))
 
 

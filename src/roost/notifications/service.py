@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, delete, exists, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events
+from roost.db import insert as db_insert
 from roost.events.schemas import NotificationsDismissed
 from roost.kit.clock import utcnow
 from roost.kit.errors import NotFound
@@ -43,9 +42,8 @@ async def notify(session: AsyncSession, *, account_id: int, type: str, from_acco
     if account_id == from_account_id or await _suppressed(session, account_id, from_account_id):
         return False
     key = f"{type}:{from_account_id}:{status_id or ''}"
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
-        insert(Notification).values(
+        db_insert(session, Notification).values(
             id=new_id(), account_id=account_id, from_account_id=from_account_id, type=type,
             status_id=status_id, key=key, created_at=utcnow(),
         ).on_conflict_do_nothing(index_elements=["account_id", "key"])

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roost.db import insert as db_insert
 from roost.kit.clock import utcnow
 from roost.kit.ids import new_id
 from roost.models import Tag
@@ -15,10 +14,9 @@ async def get_or_create_tags(session: AsyncSession, names: list[str]) -> list[Ta
     if not names:
         return []
     wanted = {n.lower()[:100]: n[:100] for n in names}
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     rows = [{"id": new_id(), "name": k, "display_name": v, "created_at": utcnow()}
             for k, v in wanted.items()]
-    await session.execute(insert(Tag).values(rows).on_conflict_do_nothing(index_elements=["name"]))
+    await session.execute(db_insert(session, Tag).values(rows).on_conflict_do_nothing(index_elements=["name"]))
     found = (await session.execute(select(Tag).where(Tag.name.in_(list(wanted))))).scalars()
     by_name = {t.name: t for t in found}
     return [by_name[k] for k in wanted if k in by_name]
