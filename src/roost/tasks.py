@@ -7,3 +7,4 @@ import roost.media.tasks  # noqa: F401
 import roost.notifications.tasks  # noqa: F401
 import roost.posts.tasks  # noqa: F401
 import roost.timelines.tasks  # noqa: F401
+import roost.trends.tasks  # noqa: F401

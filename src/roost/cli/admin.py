@@ -230,3 +230,8 @@ def jobs(limit: int, data_dir) -> None:  # noqa: ANN001
         error = (j.last_error or "").splitlines()[-1:] or ["?"]
         click.echo(f"#{j.id} {j.name} {json.dumps(j.args)} failed {_when(j.finished_at)} "
                    f"after {j.attempts} attempts: {error[0]}")
+
+
+from roost.cli.trends import trends  # noqa: E402 - subgroups of `roost admin`
+
+admin.add_command(trends)

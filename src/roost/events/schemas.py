@@ -251,3 +251,22 @@ class ConversationRemoved(EventData):
     account_id: str
     conversation_id: str
     by_owner: bool = True  # False: its last readable post was deleted
+
+
+@event_type("trends.refreshed")
+class TrendsRefreshed(EventData):
+    tags: int
+    statuses: int
+    links: int
+
+
+@event_type("trends.hidden")
+class TrendHidden(EventData):
+    kind: str  # tag | status | link
+    key: str  # tag name, status id or URL
+
+
+@event_type("trends.unhidden")
+class TrendUnhidden(EventData):
+    kind: str
+    key: str

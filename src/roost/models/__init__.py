@@ -3,16 +3,21 @@
 from roost.models.accounts import Account, Marker, User
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
 from roost.models.conversations import AccountConversation
+from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
+                                     CustomEmoji, SuggestionDismissal, TrendHide, TrendItem)
 from roost.models.events import Event
 from roost.models.graph import Block, Follow, FollowRequest, Mute
 from roost.models.instance import SiteSetting
 from roost.models.jobs import Job
 from roost.models.media import MediaAttachment
+from roost.models.moderation import Report
 from roost.models.notifications import Notification
 from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusEdit,
                                  StatusTag, Tag)
 
 __all__ = [
+    "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
+    "SuggestionDismissal", "TrendHide", "TrendItem",
     "AccessToken", "Account", "AccountConversation", "Block", "Bookmark", "Event", "Favourite",
     "Follow", "FollowRequest", "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
     "OAuthApp", "OAuthCode", "Pin", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",

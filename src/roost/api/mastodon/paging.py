@@ -43,3 +43,20 @@ def set_link_header(request: Request, response: Response, ids: list[int]) -> Non
         link({"max_id": str(ids[-1])}, "next"),
         link({"min_id": str(ids[0])}, "prev"),
     ])
+
+
+def set_offset_link_header(request: Request, response: Response, *, offset: int, limit: int,
+                           count: int) -> None:
+    """Link header for offset-paged lists (trends, directory, suggestions): next when the page
+    was full, prev when it did not start at the top."""
+    from urllib.parse import urlencode
+
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    base = str(request.url.replace(query=""))
+    links = []
+    if count >= limit:
+        links.append(f'<{base}?{urlencode(params + [("offset", offset + limit), ("limit", limit)])}>; rel="next"')
+    if offset > 0:
+        links.append(f'<{base}?{urlencode(params + [("offset", max(0, offset - limit)), ("limit", limit)])}>; rel="prev"')
+    if links:
+        response.headers["Link"] = ", ".join(links)

@@ -182,6 +182,15 @@ class Presenter:
             for v in versions
         ]
 
+    # ---- tags -----------------------------------------------------------------------------
+    async def tags(self, tags: Sequence[Tag]) -> list[dict]:
+        """Tag entities with their real 7-day history, in one query for the whole list."""
+        from roost.kit.clock import utcnow
+        from roost.trends.history import tag_history
+
+        histories = await tag_history(self.session, [t.id for t in tags], utcnow())
+        return [ser.tag(t, history=histories[t.id]) for t in tags]
+
     # ---- media ----------------------------------------------------------------------------
     def media(self, m: MediaAttachment) -> dict:
         return ser.media(m)

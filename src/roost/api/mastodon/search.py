@@ -49,7 +49,7 @@ async def search(session: DbSession, page: Annotated[PageParams, Depends(page_pa
         result["accounts"] = await presenter.accounts(found)
     if "hashtags" in wanted:
         tags = await repo.hashtags(session, q, limit=page.limit, offset=skip)
-        result["hashtags"] = [ser.tag(t, history=True) for t in tags]
+        result["hashtags"] = await presenter.tags(tags)
     if "statuses" in wanted and viewer is not None:
         rows = await repo.statuses(session, viewer.id, q, base_url=settings.base_url, page=page,
                                    offset=skip, account_id=parse_id(account_id) if account_id else None)

@@ -119,10 +119,13 @@ def media(m: MediaAttachment) -> dict:
     }
 
 
-def tag(t: Tag, *, history: bool = False) -> dict:
+def tag(t: Tag, *, history: list[dict] | None = None, following: bool | None = None) -> dict:
+    """A status's tag (name and url) or, given its `history`, the full Tag entity."""
     data: dict = {"name": t.display_name, "url": f"{_base()}/tags/{t.name}"}
-    if history:
-        data.update(id=str(t.id), history=[])
+    if history is not None:
+        data.update(id=str(t.id), history=history)
+    if following is not None:
+        data["following"] = following
     return data
 
 

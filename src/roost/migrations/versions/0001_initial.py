@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 00:51:18.642147
+Create Date: 2026-11-25 01:58:26.668619
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,6 +43,31 @@ def upgrade() -> None:
     sa.Column('last_status_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
     sa.UniqueConstraint('username_lower', name=op.f('uq_accounts_username_lower'))
+    )
+    op.create_table('announcements',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('content_html', sa.Text(), nullable=False),
+    sa.Column('starts_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ends_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('all_day', sa.Boolean(), nullable=False),
+    sa.Column('published_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announcements'))
+    )
+    op.create_table('custom_emojis',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('shortcode', sa.String(length=64), nullable=False),
+    sa.Column('category', sa.String(length=64), nullable=True),
+    sa.Column('file_path', sa.String(length=255), nullable=False),
+    sa.Column('static_path', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('visible_in_picker', sa.Boolean(), nullable=False),
+    sa.Column('disabled', sa.Boolean(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_emojis')),
+    sa.UniqueConstraint('shortcode', name=op.f('uq_custom_emojis_shortcode'))
     )
     op.create_table('events',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -111,6 +136,26 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
     sa.UniqueConstraint('name', name=op.f('uq_tags_name'))
     )
+    op.create_table('trend_hides',
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('key', sa.String(length=2000), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'key', name=op.f('pk_trend_hides'))
+    )
+    op.create_table('trend_items',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('ref_id', sa.BigInteger(), nullable=True),
+    sa.Column('url', sa.Text(), nullable=True),
+    sa.Column('history', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('computed_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trend_items'))
+    )
+    with op.batch_alter_table('trend_items', schema=None) as batch_op:
+        batch_op.create_index('ix_trend_items_rank', ['kind', 'rank'], unique=False)
+
     op.create_table('account_conversations',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -127,6 +172,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_account_conversations_page', ['account_id', 'last_status_id'], unique=False)
         batch_op.create_index('ix_account_conversations_status', ['last_status_id'], unique=False)
 
+    op.create_table('announcement_dismissals',
+    sa.Column('announcement_id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_announcement_dismissals_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcements.id'], name=op.f('fk_announcement_dismissals_announcement_id_announcements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('announcement_id', 'account_id', name=op.f('pk_announcement_dismissals'))
+    )
+    op.create_table('announcement_reactions',
+    sa.Column('announcement_id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_announcement_reactions_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcements.id'], name=op.f('fk_announcement_reactions_announcement_id_announcements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('announcement_id', 'account_id', 'name', name=op.f('pk_announcement_reactions'))
+    )
     op.create_table('blocks',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -220,6 +281,28 @@ def upgrade() -> None:
         batch_op.create_index('ix_notifications_account', ['account_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_status_id'), ['status_id'], unique=False)
 
+    op.create_table('reports',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('target_account_id', sa.BigInteger(), nullable=False),
+    sa.Column('status_ids', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('rule_ids', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('forwarded', sa.Boolean(), nullable=False),
+    sa.Column('assigned_account_id', sa.BigInteger(), nullable=True),
+    sa.Column('action_taken_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('action_taken_by_account_id', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_reports_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_reports_target_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports'))
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index('ix_reports_open', ['action_taken_at', 'id'], unique=False)
+        batch_op.create_index('ix_reports_target', ['target_account_id', 'id'], unique=False)
+
     op.create_table('statuses',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -252,6 +335,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_statuses_reply', ['in_reply_to_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statuses_thread_id'), ['thread_id'], unique=False)
 
+    op.create_table('suggestion_dismissals',
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('target_account_id', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_suggestion_dismissals_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_suggestion_dismissals_target_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id', 'target_account_id', name=op.f('pk_suggestion_dismissals'))
+    )
     op.create_table('users',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -446,6 +537,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_users_last_active_at'))
 
     op.drop_table('users')
+    op.drop_table('suggestion_dismissals')
     with op.batch_alter_table('statuses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_statuses_thread_id'))
         batch_op.drop_index('ix_statuses_reply')
@@ -454,6 +546,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_statuses_account')
 
     op.drop_table('statuses')
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_target')
+        batch_op.drop_index('ix_reports_open')
+
+    op.drop_table('reports')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_status_id'))
         batch_op.drop_index('ix_notifications_account')
@@ -476,11 +573,18 @@ def downgrade() -> None:
         batch_op.drop_index('ix_blocks_target')
 
     op.drop_table('blocks')
+    op.drop_table('announcement_reactions')
+    op.drop_table('announcement_dismissals')
     with op.batch_alter_table('account_conversations', schema=None) as batch_op:
         batch_op.drop_index('ix_account_conversations_status')
         batch_op.drop_index('ix_account_conversations_page')
 
     op.drop_table('account_conversations')
+    with op.batch_alter_table('trend_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_trend_items_rank')
+
+    op.drop_table('trend_items')
+    op.drop_table('trend_hides')
     op.drop_table('tags')
     op.drop_table('site_settings')
     op.drop_table('oauth_apps')
@@ -494,5 +598,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_events_actor_id'))
 
     op.drop_table('events')
+    op.drop_table('custom_emojis')
+    op.drop_table('announcements')
     op.drop_table('accounts')
     # ### end Alembic commands ###

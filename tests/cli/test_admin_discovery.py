@@ -1,0 +1,89 @@
+"""`roost admin trends|reports|announcements|emoji` through click's runner on a fresh SQLite
+data directory; the data they act on is made through the services."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from click.testing import CliRunner
+
+from roost import runtime
+from roost.accounts.service import create_account
+from roost.cli import main
+from roost.config import Settings
+from roost.db import Database
+from roost.posts import service as posts
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("ROOST_") and not key.startswith("ROOST_TEST_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("ROOST_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def roost(data_dir):
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    assert invoke("migrate").exit_code == 0
+    return invoke
+
+
+def in_db(data_dir, work):
+    """Run `work(session)` in one unit of work on the data directory's database."""
+
+    async def go():
+        import roost.tasks  # noqa: F401
+
+        db = Database(f"sqlite+aiosqlite:///{data_dir / 'roost.db'}")
+        runtime.bind(db=db, redis=None, settings=Settings(data_dir=data_dir, domain="roost.test"))
+        try:
+            async with db.unit_of_work() as session:
+                return await work(session)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
+def people_posting(data_dir, *texts: str) -> list[int]:
+    """One person per text, each posting it publicly; returns the status ids."""
+
+    async def work(session):
+        ids = []
+        for i, text in enumerate(texts):
+            account, _ = await create_account(session, username=f"p{i}", email=f"p{i}@example.com",
+                                              password="long enough password")
+            ids.append((await posts.create_post(session, account, posts.NewPost(text=text))).id)
+        return ids
+
+    return in_db(data_dir, work)
+
+
+def test_trends_refresh_list_hide_unhide(roost, data_dir):
+    people_posting(data_dir, "#birds are great", "#birds indeed")
+    assert "Nothing trends yet" in roost("admin", "trends", "list").stdout
+    result = roost("admin", "trends", "refresh")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Trending: 1 tags, 0 posts, 0 links."
+    assert "#birds" in roost("admin", "trends", "list").stdout
+
+    result = roost("admin", "trends", "hide", "tag", "#Birds")
+    assert result.exit_code == 0 and result.stdout.strip() == "Hidden from trends: tag birds"
+    listed = roost("admin", "trends", "list").stdout
+    assert "hidden tag    birds" in listed and "  #birds" not in listed
+    assert roost("admin", "trends", "refresh").stdout.strip() == "Trending: 0 tags, 0 posts, 0 links."
+    assert roost("admin", "trends", "unhide", "tag", "birds").exit_code == 0
+    assert roost("admin", "trends", "refresh").stdout.strip() == "Trending: 1 tags, 0 posts, 0 links."
+
+    missing = roost("admin", "trends", "hide", "tag", "nosuch")
+    assert missing.exit_code == 1 and missing.stderr.strip() == "Error: No tag #nosuch"
