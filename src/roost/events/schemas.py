@@ -270,3 +270,9 @@ class TrendHidden(EventData):
 class TrendUnhidden(EventData):
     kind: str
     key: str
+
+
+@event_type("suggestion.dismissed")
+class SuggestionDismissed(EventData):
+    account_id: str
+    target_account_id: str
