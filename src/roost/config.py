@@ -46,6 +46,9 @@ class Settings(BaseSettings):
 
     log_level: str = "info"
 
+    rules: str = Field("", description="instance rules, one per line (or a JSON list); else "
+                       "rules.txt in the data directory")
+
     source_url: str = Field("", description="where this server's source is offered; empty: base_url")
     login_failures_per_ip: int = Field(30, ge=1, description="failed sign-ins per 5 minutes per IP")
     login_failures_per_account: int = Field(10, ge=1, description="failed sign-ins per 5 minutes")

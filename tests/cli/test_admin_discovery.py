@@ -87,3 +87,33 @@ def test_trends_refresh_list_hide_unhide(roost, data_dir):
 
     missing = roost("admin", "trends", "hide", "tag", "nosuch")
     assert missing.exit_code == 1 and missing.stderr.strip() == "Error: No tag #nosuch"
+
+
+def test_reports_list_show_resolve_reopen(roost, data_dir):
+    from roost.models import Account
+    from roost.moderation import service as moderation
+
+    [sid] = people_posting(data_dir, "buy my stuff")
+
+    async def file(session):
+        reporter, _ = await create_account(session, username="rita", email="rita@example.com",
+                                           password="long enough password")
+        from roost.models import Status
+
+        target = await session.get(Account, (await session.get(Status, sid)).account_id)
+        return (await moderation.file_report(session, reporter, account_id=target.id,
+                                             status_ids=[str(sid)], comment="spam", category="spam",
+                                             rule_ids=[])).id
+
+    rid = in_db(data_dir, file)
+    listed = roost("admin", "reports", "list")
+    assert listed.exit_code == 0 and f"#{rid}" in listed.stdout
+    assert "@p0 reported by @rita (spam, 1 posts)" in listed.stdout
+    shown = roost("admin", "reports", "show", str(rid)).stdout
+    assert "comment: spam" in shown and "buy my stuff" in shown
+    assert roost("admin", "reports", "resolve", str(rid)).stdout.strip() == f"Report #{rid} resolved."
+    assert roost("admin", "reports", "list").stdout.strip() == "No open reports."
+    assert f"#{rid}" in roost("admin", "reports", "list", "--resolved").stdout
+    assert roost("admin", "reports", "reopen", str(rid)).stdout.strip() == f"Report #{rid} reopened."
+    missing = roost("admin", "reports", "show", "42")
+    assert missing.exit_code == 1 and missing.stderr.strip() == "Error: Record not found"

@@ -276,3 +276,29 @@ class TrendUnhidden(EventData):
 class SuggestionDismissed(EventData):
     account_id: str
     target_account_id: str
+
+
+@event_type("report.created")
+class ReportCreated(EventData):
+    report_id: str
+    account_id: str  # who reported
+    target_account_id: str
+    category: str
+    status_ids: list[str] = []
+    rule_ids: list[str] = []
+
+
+@event_type("report.resolved")
+class ReportResolved(EventData):
+    report_id: str
+
+
+@event_type("report.reopened")
+class ReportReopened(EventData):
+    report_id: str
+
+
+@event_type("report.assigned")
+class ReportAssigned(EventData):
+    report_id: str
+    assigned_account_id: str | None = None  # None: unassigned

@@ -3,6 +3,7 @@ with the deployment Settings as the fallback for every key."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +56,36 @@ class Site:
         return self.registrations == "approval"
 
 
+def configured_rules(settings: Settings) -> list[dict]:
+    """Rules from ROOST_RULES (one per line, or a JSON list of texts or {text, hint}), else from
+    rules.txt in the data directory (one per line; blank lines and lines starting with # are
+    skipped). Rule ids are their positions, from "1"."""
+    raw: list = []
+    if settings.rules.strip():
+        text = settings.rules.strip()
+        if text.startswith("["):
+            try:
+                raw = json.loads(text)
+            except ValueError:
+                raw = []
+        else:
+            raw = text.splitlines()
+    else:
+        path = settings.data_dir / "rules.txt"
+        try:
+            raw = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        except OSError:
+            raw = []
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        rule = item if isinstance(item, dict) else {"text": str(item)}
+        text = str(rule.get("text", "")).strip()
+        if text and not (isinstance(item, str) and text.startswith("#")):
+            out.append({"id": str(len(out) + 1), "text": text[:1000],
+                        "hint": str(rule.get("hint") or "")[:2000]})
+    return out
+
+
 async def load(session: AsyncSession, settings: Settings) -> Site:
     rows = (await session.execute(select(SiteSetting))).scalars().all()
     stored = {r.key: r.value.get("v") for r in rows if isinstance(r.value, dict)}
@@ -78,6 +109,6 @@ async def load(session: AsyncSession, settings: Settings) -> Site:
         registrations_message=get("registrations_message", None),
         languages=get("languages", ["en"]),
         thumbnail_url=get("thumbnail_url", f"{settings.base_url}/static/header-missing.png"),
-        rules=get("rules", []),
+        rules=get("rules", None) or configured_rules(settings),
         updated_at=updated,
     )
