@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     max_media_per_post: int = Field(4, ge=0, le=16)
     max_upload_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     max_image_pixels: int = Field(40_000_000, ge=10_000)
+    poll_max_options: int = Field(4, ge=2, le=64, description="options a poll may have")
+    poll_max_characters_per_option: int = Field(50, ge=1, le=1000,
+                                                description="characters in one poll option")
+    poll_min_expiration: int = Field(300, ge=60, description="shortest poll, in seconds")
+    poll_max_expiration: int = Field(2_629_746, ge=3600, description="longest poll, in seconds; the default is a month")
 
     rate_limit_per_token: int = Field(300, ge=1, description="requests per 5 minutes per token")
     rate_limit_per_ip: int = Field(300, ge=1, description="requests per 5 minutes per IP when anonymous")

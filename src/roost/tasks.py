@@ -5,6 +5,8 @@ import roost.conversations.tasks  # noqa: F401
 import roost.graph.tasks  # noqa: F401
 import roost.media.tasks  # noqa: F401
 import roost.notifications.tasks  # noqa: F401
+import roost.polls.tasks  # noqa: F401
 import roost.posts.tasks  # noqa: F401
+import roost.scheduled.tasks  # noqa: F401
 import roost.timelines.tasks  # noqa: F401
 import roost.trends.tasks  # noqa: F401

@@ -4,7 +4,8 @@
 Every schema operation that Roost serves is fuzzed with the checks `not_a_server_error` and
 `response_schema_conformance`. The list of operations is read from the app's own routes, so a new
 endpoint is covered as soon as it exists. The server first gets an admin, two people, posts, a
-reply, a direct message, follows, a favourite, a bookmark, an image and notifications; half of the
+reply, a direct message, a poll with a vote, a scheduled post, follows, a favourite, a bookmark,
+an image and notifications; half of the
 path ids are drawn from those rows, so lookups find something. The seed is fixed: CI reproduces.
 ROOST_SCHEMATHESIS_MAX_EXAMPLES=100 runs a deeper search by hand.
 
@@ -84,6 +85,7 @@ def test_served_operations_follow_the_routes():
     assert "GET /api/v1/statuses/{id}" in ops  # the route says {status_id}
     assert "POST /api/v1/follow_requests/{account_id}/authorize" in ops
     assert "GET /api/v2/search" in ops and "POST /oauth/token" in ops
+    assert "POST /api/v1/polls/{id}/votes" in ops and "PUT /api/v1/scheduled_statuses/{id}" in ops
     assert "GET /api/v1/lists" not in ops  # in the schema, not served
     assert not any("webfinger" in op for op in ops)  # served, not in the schema
 
@@ -150,6 +152,12 @@ def seed(url: str) -> tuple[str, dict[str, list[str]]]:
         _ok(c.post(f"/api/v1/statuses/{theirs['id']}/bookmark", headers=a))
         _ok(c.post(f"/api/v1/statuses/{mine['id']}/favourite", headers=b))
         _ok(c.post(f"/api/v1/statuses/{mine['id']}/reblog", headers=b))
+        poll = _ok(c.post("/api/v1/statuses", headers=b, json={
+            "status": "Tea or coffee?", "poll": {"options": ["tea", "coffee"], "expires_in": 86400}}))
+        _ok(c.post(f"/api/v1/polls/{poll['poll']['id']}/votes", headers=a, json={"choices": [0]}))
+        scheduled = _ok(c.post("/api/v1/statuses", headers=a, json={
+            "status": "Later", "scheduled_at": "2100-01-01T12:00:00Z",
+            "poll": {"options": ["yes", "no"], "expires_in": 3600}}))
         notes: list = []
         deadline = time.time() + 10  # jobs make the notifications
         while len(notes) < 3 and time.time() < deadline:
@@ -157,7 +165,9 @@ def seed(url: str) -> tuple[str, dict[str, list[str]]]:
             notes = _ok(c.get("/api/v1/notifications", headers=a))
         assert len(notes) >= 3, notes
     return alice, {"accounts": [me["id"], other["id"]],
-                   "statuses": [mine["id"], theirs["id"], reply["id"]],
+                   "statuses": [mine["id"], theirs["id"], reply["id"], poll["id"]],
+                   "polls": [poll["poll"]["id"]],
+                   "scheduled": [scheduled["id"]],
                    "media": [media.json()["id"]],
                    "notifications": [n["id"] for n in notes],
                    "tags": ["roost"]}
@@ -168,6 +178,8 @@ BINDINGS = [("^/api/v1/(accounts|follow_requests)/", "accounts", ("id", "account
             ("^/api/v1/statuses/", "statuses", ("id",)),
             ("^/api/v1/media/", "media", ("id",)),
             ("^/api/v1/notifications/", "notifications", ("id",)),
+            ("^/api/v1/polls/", "polls", ("id",)),
+            ("^/api/v1/scheduled_statuses/", "scheduled", ("id",)),
             ("^/api/v1/timelines/tag/", "tags", ("hashtag",))]
 
 

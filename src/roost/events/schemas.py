@@ -131,6 +131,50 @@ class PostUnpinned(EventData):
     account_id: str
 
 
+@event_type("poll.created")
+class PollCreated(EventData):
+    poll_id: str
+    status_id: str
+    account_id: str
+    options: list[str]
+    multiple: bool = False
+    hide_totals: bool = False
+    expires_at: str
+
+
+@event_type("poll.voted")
+class PollVoted(EventData):
+    poll_id: str
+    status_id: str
+    account_id: str
+    choices: list[int]
+
+
+@event_type("poll.closed")
+class PollClosed(EventData):
+    poll_id: str
+    status_id: str
+    votes_count: int
+    voters_count: int
+    tallies: list[int]
+
+
+@event_type("post.scheduled")
+class PostScheduled(EventData):
+    scheduled_status_id: str
+    account_id: str
+    scheduled_at: str
+    rescheduled: bool = False  # True: an existing scheduled post got a new time
+
+
+@event_type("post.unscheduled")
+class PostUnscheduled(EventData):
+    scheduled_status_id: str
+    account_id: str
+    reason: str  # cancelled | published | dropped (it no longer passed the post checks)
+    status_id: str | None = None  # the post, when published
+
+
 @event_type("graph.followed")
 class Followed(EventData):
     account_id: str

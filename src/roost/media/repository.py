@@ -39,10 +39,11 @@ async def own_unattached(session: AsyncSession, account_id: int,
 
 
 async def expired_unattached(session: AsyncSession, cutoff: datetime, limit: int) -> list[MediaAttachment]:
-    """Uploads made before `cutoff` that no live post uses (posts deleted before `cutoff` count as
-    gone), oldest first."""
+    """Uploads made before `cutoff` that no live post and no scheduled post uses (posts deleted
+    before `cutoff` count as gone), oldest first."""
     stmt = select(MediaAttachment).where(MediaAttachment.id < id_floor(cutoff),
-                                         MediaAttachment.created_at < cutoff)
+                                         MediaAttachment.created_at < cutoff,
+                                         MediaAttachment.scheduled_status_id.is_(None))
     stmt = _unattached(stmt, deleted_before=cutoff).order_by(MediaAttachment.id).limit(limit)
     return list((await session.execute(stmt)).scalars())
 

@@ -12,6 +12,7 @@ from roost.models.jobs import Job
 from roost.models.media import MediaAttachment
 from roost.models.moderation import Report
 from roost.models.notifications import Notification
+from roost.models.polls import Poll, PollVote, ScheduledStatus
 from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusEdit,
                                  StatusTag, Tag)
 
@@ -20,5 +21,5 @@ __all__ = [
     "SuggestionDismissal", "TrendHide", "TrendItem",
     "AccessToken", "Account", "AccountConversation", "Block", "Bookmark", "Event", "Favourite",
     "Follow", "FollowRequest", "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
-    "OAuthApp", "OAuthCode", "Pin", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
+    "OAuthApp", "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
 ]

@@ -19,6 +19,9 @@ class MediaAttachment(Base):
     status_id: Mapped[int | None] = mapped_column(
         ForeignKey("statuses.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    scheduled_status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scheduled_statuses.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     type: Mapped[str] = mapped_column(String(16), default="image", nullable=False)
     content_type: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -137,4 +137,5 @@ class StatusEdit(Base):
     spoiler_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     media_ids: Mapped[list] = mapped_column(JSONType, default=list, nullable=False)
+    poll_options: Mapped[list | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[datetime] = created_column()

@@ -16,6 +16,7 @@ from roost.notifications import grouping
 
 TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
          "admin.sign_up", "admin.report")
+SELF_TYPES = ("poll",)  # the author of a poll is told when it closes, as Mastodon does
 
 
 async def _suppressed(session: AsyncSession, recipient_id: int, from_id: int) -> bool:
@@ -39,7 +40,9 @@ async def notify(session: AsyncSession, *, account_id: int, type: str, from_acco
     """Create a notification unless it exists already or the recipient does not want it."""
     if type not in TYPES:
         raise ValueError(f"unknown notification type {type!r}")
-    if account_id == from_account_id or await _suppressed(session, account_id, from_account_id):
+    if account_id == from_account_id and type not in SELF_TYPES:
+        return False
+    if await _suppressed(session, account_id, from_account_id):
         return False
     key = f"{type}:{from_account_id}:{status_id or ''}"
     result = await session.execute(

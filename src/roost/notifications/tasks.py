@@ -22,8 +22,10 @@ async def create(session: AsyncSession, *, account_id: int, type: str, from_acco
 
 @job("notifications.for_status")
 async def for_status(session: AsyncSession, *, status_id: int) -> None:
-    """Mentions notify the mentioned (if they may read the post); followers who asked to be
-    notified get a `status` notification for public and followers-only posts."""
+    """Mentions notify the mentioned (if they may read the post). Followers who asked to be
+    notified get a `status` notification, as Mastodon's home-feed insert gives it: for public,
+    unlisted and followers-only posts that are not replies to someone else (a thread of one's own
+    counts), unless they mute the author or follow them only in other languages."""
     status = await session.get(Status, status_id)
     if status is None or status.deleted_at is not None:
         return
@@ -34,15 +36,22 @@ async def for_status(session: AsyncSession, *, status_id: int) -> None:
         if await posts_repo.get_readable(session, status_id, account_id) is not None:
             await notify(session, account_id=account_id, type="mention",
                          from_account_id=status.account_id, status_id=status_id)
-    if status.visibility in ("public", "unlisted", "private") and status.in_reply_to_id is None:
-        subscribers = (await session.execute(
-            select(Follow.account_id).where(Follow.target_account_id == status.account_id,
-                                            Follow.notify.is_(True))
-        )).scalars()
-        for account_id in subscribers:
-            if account_id not in mentioned:
-                await notify(session, account_id=account_id, type="status",
-                             from_account_id=status.account_id, status_id=status_id)
+    if status.visibility not in ("public", "unlisted", "private"):
+        return
+    if status.in_reply_to_id is not None and status.in_reply_to_account_id != status.account_id:
+        return
+    subscribers = (await session.execute(
+        select(Follow.account_id, Follow.languages).where(
+            Follow.target_account_id == status.account_id, Follow.notify.is_(True),
+            posts_repo.not_muted(Follow.account_id, status.account_id))
+    )).all()
+    for account_id, languages in subscribers:
+        if account_id in mentioned:
+            continue
+        if languages and status.language and status.language not in languages:
+            continue
+        await notify(session, account_id=account_id, type="status",
+                     from_account_id=status.account_id, status_id=status_id)
 
 
 @job("notifications.for_edit")

@@ -13,6 +13,8 @@ from roost.kit.clock import utcnow
 from roost.kit.errors import Invalid
 from roost.kit.ids import parse_id
 from roost.models import Account, MediaAttachment, Mention, Status, StatusEdit, StatusTag
+from roost.polls import repository as polls_repo
+from roost.polls import service as polls
 from roost.posts import repository as repo
 from roost.posts.service import _own_status, check_content, check_language, render_content
 from roost.posts.tags import get_or_create_tags
@@ -29,6 +31,7 @@ class PostEdit:
     language: str | None = None
     media_ids: list[str | int] | None = None
     media_attributes: list[dict] = field(default_factory=list)
+    poll: polls.PollInput | None = None  # None removes the poll, as in Mastodon
 
 
 async def _media_for_edit(session: AsyncSession, author: Account, status: Status,
@@ -75,10 +78,11 @@ def _apply_media_attributes(media: list[MediaAttachment], attributes: list[dict]
             m.focus_x, m.focus_y = x, y
 
 
-def _snapshot(status: Status, media_ids: list[int]) -> StatusEdit:
+def _snapshot(status: Status, media_ids: list[int], poll_options: list[str] | None) -> StatusEdit:
     return StatusEdit(status_id=status.id, account_id=status.account_id, text=status.text,
                       content_html=status.content_html, spoiler_text=status.spoiler_text,
                       sensitive=status.sensitive, media_ids=[str(i) for i in media_ids],
+                      poll_options=list(poll_options) if poll_options else None,
                       created_at=status.edited_at or status.created_at)
 
 
@@ -92,6 +96,10 @@ async def edit_post(session: AsyncSession, author: Account, status_id: str | int
     )).scalars())
     media = current if edit.media_ids is None else await _media_for_edit(
         session, author, status, list(edit.media_ids))
+    if edit.poll is not None:
+        if media:
+            raise Invalid("Validation failed: A post cannot have both media attachments and a poll")
+        polls.check_poll(edit.poll)
     check_content(text, spoiler, has_media=bool(media))
     language = check_language(edit.language) if edit.language is not None else status.language
     _apply_media_attributes(media, edit.media_attributes)
@@ -99,8 +107,9 @@ async def edit_post(session: AsyncSession, author: Account, status_id: str | int
     has_history = (await session.execute(
         select(StatusEdit.id).where(StatusEdit.status_id == status.id).limit(1)
     )).scalar_one_or_none()
+    old_poll = (await polls_repo.for_statuses(session, [status.id])).get(status.id)
     if has_history is None:
-        session.add(_snapshot(status, [m.id for m in current]))
+        session.add(_snapshot(status, [m.id for m in current], old_poll.options if old_poll else None))
 
     content_html, mentioned, parsed = await render_content(session, text)
     status.text, status.content_html, status.spoiler_text = text, content_html, spoiler
@@ -123,7 +132,8 @@ async def edit_post(session: AsyncSession, author: Account, status_id: str | int
     tags = await get_or_create_tags(session, parsed.tags)
     for tag in tags:
         session.add(StatusTag(status_id=status.id, tag_id=tag.id))
-    session.add(_snapshot(status, [m.id for m in media]))
+    poll = await polls.replace_for_edit(session, status, old_poll, edit.poll)
+    session.add(_snapshot(status, [m.id for m in media], poll.options if poll else None))
     await session.flush()
 
     public = status.visibility in ("public", "unlisted")
@@ -152,5 +162,6 @@ async def history(session: AsyncSession, viewer_id: int | None, status_id: str |
             select(MediaAttachment.id).where(MediaAttachment.status_id == status.id)
             .order_by(MediaAttachment.position, MediaAttachment.id)
         )).scalars()
-        versions = [_snapshot(status, list(current))]
+        poll = (await polls_repo.for_statuses(session, [status.id])).get(status.id)
+        versions = [_snapshot(status, list(current), poll.options if poll else None)]
     return status, versions

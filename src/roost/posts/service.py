@@ -18,6 +18,7 @@ from roost.kit.ids import parse_id
 from roost.models import (Account, Bookmark, Favourite, IdempotencyKey, MediaAttachment, Mention,
                           Pin, Status, StatusTag)
 from roost.models.posts import VISIBILITIES
+from roost.polls import service as polls
 from roost.posts import repository as repo
 from roost.posts.tags import get_or_create_tags
 
@@ -70,13 +71,17 @@ class NewPost:
     media_ids: list[str | int] | None = None
     idempotency_key: str | None = None
     application_id: int | None = None
+    poll: polls.PollInput | None = None
 
 
 def profile_url(account: Account) -> str:
     return f"{runtime.settings().base_url}/@{account.username}"
 
 
-async def _check_media(session: AsyncSession, author: Account, raw_ids: list) -> list[MediaAttachment]:
+async def _check_media(session: AsyncSession, author: Account, raw_ids: list,
+                       scheduled_id: int | None = None) -> list[MediaAttachment]:
+    """The author's uploads, in order, free to attach: on no live post, and on no scheduled post
+    other than `scheduled_id`."""
     settings = runtime.settings()
     ids = [parse_id(m) for m in raw_ids]
     if len(ids) > settings.max_media_per_post:
@@ -95,6 +100,8 @@ async def _check_media(session: AsyncSession, author: Account, raw_ids: list) ->
     }
     if len(rows) != len(ids):
         raise Invalid("Media attachment not found")
+    if any(m.scheduled_status_id not in (None, scheduled_id) for m in rows.values()):
+        raise Invalid("Media attachment is already attached to a scheduled post")
     attached = [m.status_id for m in rows.values() if m.status_id is not None]
     if attached:
         live = (await session.execute(
@@ -111,18 +118,27 @@ async def _default_visibility(session: AsyncSession, author: Account) -> str:
     return chosen if chosen in VISIBILITIES else "public"
 
 
-async def create_post(session: AsyncSession, author: Account, new: NewPost) -> Status:
-    if new.idempotency_key:
-        key = new.idempotency_key[:200]
-        existing = await session.get(IdempotencyKey, (author.id, key))
-        if existing is not None:
-            status = await session.get(Status, existing.status_id)
-            if status is not None:
-                return status
+@dataclass
+class CheckedPost:
+    text: str
+    spoiler: str
+    visibility: str
+    language: str | None
+    media: list[MediaAttachment]
+    parent: Status | None
+    poll: polls.PollInput | None
 
+
+async def check_post(session: AsyncSession, author: Account, new: NewPost,
+                     scheduled_id: int | None = None) -> CheckedPost:
+    """Everything create_post checks, without writing (scheduling checks a post this way too)."""
     text = (new.text or "").replace("\r\n", "\n")
     spoiler = (new.spoiler_text or "").strip()
-    media = await _check_media(session, author, list(new.media_ids or []))
+    media = await _check_media(session, author, list(new.media_ids or []), scheduled_id)
+    if new.poll is not None:
+        if media:
+            raise Invalid("Validation failed: A post cannot have both media attachments and a poll")
+        polls.check_poll(new.poll)
     check_content(text, spoiler, has_media=bool(media))
     visibility = new.visibility or await _default_visibility(session, author)
     if visibility not in VISIBILITIES:
@@ -134,7 +150,22 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         parent = await repo.get_readable(session, parse_id(new.in_reply_to_id), author.id)
         if parent is None or parent.reblog_of_id is not None:
             raise NotFound("Record not found")
+    return CheckedPost(text, spoiler, visibility, language, media, parent, new.poll)
 
+
+async def create_post(session: AsyncSession, author: Account, new: NewPost) -> Status:
+    if new.idempotency_key:
+        key = new.idempotency_key[:200]
+        existing = await session.get(IdempotencyKey, (author.id, key))
+        if existing is not None:
+            status = await session.get(Status, existing.status_id)
+            if status is not None:
+                return status
+
+    checked = await check_post(session, author, new)
+    text, spoiler, visibility, language = (checked.text, checked.spoiler, checked.visibility,
+                                           checked.language)
+    media, parent = checked.media, checked.parent
     content_html, mentioned, parsed = await render_content(session, text)
     now = utcnow()
     status = Status(
@@ -154,7 +185,7 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     for tag in tags:
         session.add(StatusTag(status_id=status.id, tag_id=tag.id))
     for pos, m in enumerate(media):
-        m.status_id, m.position = status.id, pos
+        m.status_id, m.position, m.scheduled_status_id = status.id, pos, None
     if new.idempotency_key:
         session.add(IdempotencyKey(account_id=author.id, key=new.idempotency_key[:200],
                                    status_id=status.id))
@@ -174,6 +205,8 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         language=language, tags=[t.name for t in tags], mentions=[str(a.id) for a in mentioned.values()],
         media_ids=[str(m.id) for m in media],
     ), actor_id=author.id, subject_id=status.id, public=visibility in ("public", "unlisted"))
+    if checked.poll is not None:
+        await polls.attach(session, status, checked.poll)
     jobs.enqueue(session, "timelines.fan_out", status_id=status.id)
     jobs.enqueue(session, "notifications.for_status", status_id=status.id)
     if visibility == "direct":

@@ -20,8 +20,6 @@ api = APIRouter(dependencies=[Depends(per_ip)])  # counted per IP; included into
 
 VERSION = f"{MASTODON_API_VERSION} (compatible; Roost {__version__})"
 IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300,
-         "max_expiration": 2629746}
 
 
 def _streaming(settings: Settings) -> str:
@@ -32,6 +30,13 @@ def _media(settings: Settings) -> dict:
     return {"supported_mime_types": IMAGE_TYPES, "image_size_limit": settings.max_upload_bytes,
             "image_matrix_limit": settings.max_image_pixels, "video_size_limit": 0,
             "video_frame_rate_limit": 0, "video_matrix_limit": 0, "description_limit": 1500}
+
+
+def _polls(settings: Settings) -> dict:
+    return {"max_options": settings.poll_max_options,
+            "max_characters_per_option": settings.poll_max_characters_per_option,
+            "min_expiration": settings.poll_min_expiration,
+            "max_expiration": settings.poll_max_expiration}
 
 
 def _statuses(settings: Settings) -> dict:
@@ -74,7 +79,7 @@ async def instance_v2(session: DbSession, settings: AppSettings) -> dict:
             "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
             "statuses": _statuses(settings),
             "media_attachments": _media(settings),
-            "polls": POLLS,
+            "polls": _polls(settings),
             "translation": {"enabled": False},
         },
         "registrations": {"enabled": site.registrations_open,
@@ -109,7 +114,7 @@ async def _instance_v1(session: AsyncSession, settings: Settings) -> dict:
             "accounts": {"max_featured_tags": 10},
             "statuses": _statuses(settings),
             "media_attachments": _media(settings),
-            "polls": POLLS,
+            "polls": _polls(settings),
         },
         "contact_account": await _contact(session, site),
         "rules": site.rules,

@@ -13,6 +13,8 @@ from roost import runtime
 from roost.models import (Account, Bookmark, Favourite, MediaAttachment, Mention, Notification,
                           OAuthApp, Pin, Status, StatusTag, Tag)
 from roost.api.mastodon import serializers as ser
+from roost.kit.clock import utcnow
+from roost.polls import repository as polls_repo
 
 
 class Presenter:
@@ -94,8 +96,10 @@ class Presenter:
             mine["reb"] = await self._ids(select(Status.reblog_of_id).where(
                 Status.account_id == v, Status.reblog_of_id.in_(content_ids)))
 
+        polls = await self._polls(content_ids)
+
         def render(st: Status) -> dict:
-            return ser.status(
+            data = ser.status(
                 st, account=accounts[st.account_id], media=media.get(st.id, []),
                 mentions=mentions.get(st.id, []), tags=tags.get(st.id, []),
                 app=apps.get(st.application_id) if st.application_id else None,
@@ -103,6 +107,8 @@ class Presenter:
                 favourited=st.id in mine["fav"], bookmarked=st.id in mine["bm"],
                 pinned=st.id in mine["pin"], reblogged=st.id in mine["reb"],
             )
+            data["poll"] = polls.get(st.id)
+            return data
 
         out = []
         for st in statuses:
@@ -113,6 +119,34 @@ class Presenter:
             else:
                 out.append(render(st))
         return [o for o in out if o is not None]
+
+    async def _polls(self, status_ids: list[int]) -> dict[int, dict]:
+        """Poll entities by post id: the polls in one query, the viewer's votes in another."""
+        polls = await polls_repo.for_statuses(self.session, status_ids)
+        if not polls:
+            return {}
+        own = await polls_repo.own_votes(self.session, self.viewer_id, [p.id for p in polls.values()])
+        now = utcnow()
+        return {sid: ser.poll(p, now=now, viewer_id=self.viewer_id, own_votes=own.get(p.id, []))
+                for sid, p in polls.items()}
+
+    async def poll(self, poll) -> dict:  # noqa: ANN001 - models.Poll
+        own = await polls_repo.own_votes(self.session, self.viewer_id, [poll.id])
+        return ser.poll(poll, now=utcnow(), viewer_id=self.viewer_id, own_votes=own.get(poll.id, []))
+
+    async def scheduled_statuses(self, rows: Sequence) -> list[dict]:
+        """ScheduledStatus entities; their media in one query."""
+        from roost.scheduled.repository import media_of
+
+        media = await media_of(self.session, [r.id for r in rows])
+        out = []
+        for r in rows:
+            order = {str(i): n for n, i in enumerate(r.params.get("media_ids") or [])}
+            attached = sorted(media.get(r.id, []), key=lambda m: order.get(str(m.id), len(order)))
+            out.append({"id": str(r.id), "scheduled_at": ser.iso(r.scheduled_at),
+                        "params": dict(r.params),
+                        "media_attachments": [ser.media(m) for m in attached]})
+        return out
 
     # ---- notifications --------------------------------------------------------------------
     async def notifications(self, notifications: Sequence[Notification]) -> list[dict]:
@@ -174,7 +208,7 @@ class Presenter:
                 "sensitive": v.sensitive,
                 "created_at": ser.iso(v.created_at),
                 "account": author_data,
-                "poll": None,
+                "poll": {"options": [{"title": t} for t in v.poll_options]} if v.poll_options else None,
                 "media_attachments": [ser.media(media[int(i)]) for i in (v.media_ids or [])
                                       if int(i) in media],
                 "emojis": [],

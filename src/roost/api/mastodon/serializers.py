@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from roost import runtime
-from roost.models import Account, MediaAttachment, OAuthApp, Status, Tag, User
+from roost.models import Account, MediaAttachment, OAuthApp, Poll, Status, Tag, User
 from roost.notifications.grouping import group_key
 
 
@@ -126,6 +126,29 @@ def tag(t: Tag, *, history: list[dict] | None = None, following: bool | None = N
         data.update(id=str(t.id), history=history)
     if following is not None:
         data["following"] = following
+    return data
+
+
+def poll(p: Poll, *, now: datetime, viewer_id: int | None, own_votes: list[int]) -> dict:
+    """A Poll. Option counts stay hidden while a `hide_totals` poll is open; `voted` is true for
+    the author too (Mastodon's rule: they cannot vote)."""
+    expired = p.expires_at <= now
+    show = expired or not p.hide_totals
+    tallies = list(p.tallies or [])
+    data = {
+        "id": str(p.id),
+        "expires_at": iso(p.expires_at),
+        "expired": expired,
+        "multiple": p.multiple,
+        "votes_count": p.votes_count,
+        "voters_count": p.voters_count,
+        "options": [{"title": title, "votes_count": (tallies[i] if i < len(tallies) else 0)
+                     if show else None} for i, title in enumerate(p.options)],
+        "emojis": [],
+    }
+    if viewer_id is not None:
+        data["voted"] = bool(own_votes) or p.account_id == viewer_id
+        data["own_votes"] = list(own_votes)
     return data
 
 

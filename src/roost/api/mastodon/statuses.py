@@ -11,9 +11,12 @@ from roost.api.params import as_bool, as_list, as_str, read_params
 from roost.auth.actor import Actor
 from roost.kit.errors import NotFound
 from roost.kit.ids import parse_id
+from roost.models import ScheduledStatus
+from roost.polls.service import from_params as poll_params
 from roost.posts import editing, queries
 from roost.posts import repository as repo
 from roost.posts import service
+from roost.scheduled import service as scheduling
 
 router = APIRouter(prefix="/api/v1", tags=["statuses"])
 
@@ -32,9 +35,16 @@ async def create_status(request: Request, session: DbSession,
         media_ids=[as_str(m) for m in as_list(p.get("media_ids"))],
         idempotency_key=request.headers.get("idempotency-key"),
         application_id=actor.app.id if actor.app else None,
+        poll=poll_params(p.get("poll")),
     )
+    presenter = Presenter(session, actor.account)
+    if p.get("scheduled_at") not in (None, ""):
+        result = await scheduling.schedule_post(session, actor.account, new, as_str(p["scheduled_at"]))
+        if isinstance(result, ScheduledStatus):
+            return (await presenter.scheduled_statuses([result]))[0]
+        return await presenter.status(result)
     status = await service.create_post(session, actor.account, new)
-    return await Presenter(session, actor.account).status(status)
+    return await presenter.status(status)
 
 
 @router.get("/statuses/{status_id}")
@@ -59,6 +69,7 @@ async def edit_status(status_id: str, request: Request, session: DbSession,
         language=as_str(p.get("language")),
         media_ids=[as_str(m) for m in as_list(p.get("media_ids"))] if "media_ids" in p else None,
         media_attributes=[a for a in as_list(attrs) if isinstance(a, dict)],
+        poll=poll_params(p.get("poll")),
     )
     status = await editing.edit_post(session, actor.account, status_id, edit)
     return await Presenter(session, actor.account).status(status)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:58:26.668619
+Create Date: 2026-11-25 02:25:55.865104
 """
 from alembic import op
 import sqlalchemy as sa
@@ -303,6 +303,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_reports_open', ['action_taken_at', 'id'], unique=False)
         batch_op.create_index('ix_reports_target', ['target_account_id', 'id'], unique=False)
 
+    op.create_table('scheduled_statuses',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('scheduled_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('params', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_scheduled_statuses_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scheduled_statuses'))
+    )
+    with op.batch_alter_table('scheduled_statuses', schema=None) as batch_op:
+        batch_op.create_index('ix_scheduled_statuses_account', ['account_id', 'scheduled_at'], unique=False)
+
     op.create_table('statuses',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -410,6 +422,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
     sa.Column('status_id', sa.BigInteger(), nullable=True),
+    sa.Column('scheduled_status_id', sa.BigInteger(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=16), nullable=False),
     sa.Column('content_type', sa.String(length=64), nullable=False),
@@ -426,11 +439,13 @@ def upgrade() -> None:
     sa.Column('focus_y', sa.Float(), nullable=False),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_media_attachments_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['scheduled_status_id'], ['scheduled_statuses.id'], name=op.f('fk_media_attachments_scheduled_status_id_scheduled_statuses'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['status_id'], ['statuses.id'], name=op.f('fk_media_attachments_status_id_statuses'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_media_attachments'))
     )
     with op.batch_alter_table('media_attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_media_attachments_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_media_attachments_scheduled_status_id'), ['scheduled_status_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_media_attachments_status_id'), ['status_id'], unique=False)
 
     op.create_table('mentions',
@@ -472,6 +487,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pins')),
     sa.UniqueConstraint('account_id', 'status_id', name=op.f('uq_pins_account_id_status_id'))
     )
+    op.create_table('polls',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('status_id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('options', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('tallies', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('multiple', sa.Boolean(), nullable=False),
+    sa.Column('hide_totals', sa.Boolean(), nullable=False),
+    sa.Column('votes_count', sa.Integer(), nullable=False),
+    sa.Column('voters_count', sa.Integer(), nullable=False),
+    sa.Column('expires_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_polls_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['status_id'], ['statuses.id'], name=op.f('fk_polls_status_id_statuses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_polls')),
+    sa.UniqueConstraint('status_id', name=op.f('uq_polls_status_id'))
+    )
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_polls_account_id'), ['account_id'], unique=False)
+
     op.create_table('status_edits',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('status_id', sa.BigInteger(), nullable=False),
@@ -481,6 +517,7 @@ def upgrade() -> None:
     sa.Column('spoiler_text', sa.Text(), nullable=False),
     sa.Column('sensitive', sa.Boolean(), nullable=False),
     sa.Column('media_ids', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('poll_options', roost.kit.types.JSONType(), nullable=True),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_status_edits_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['status_id'], ['statuses.id'], name=op.f('fk_status_edits_status_id_statuses'), ondelete='CASCADE'),
@@ -499,11 +536,29 @@ def upgrade() -> None:
     with op.batch_alter_table('status_tags', schema=None) as batch_op:
         batch_op.create_index('ix_status_tags_tag', ['tag_id', 'status_id'], unique=False)
 
+    op.create_table('poll_votes',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('poll_id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('choice', sa.Integer(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_poll_votes_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_poll_votes_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_votes')),
+    sa.UniqueConstraint('poll_id', 'account_id', 'choice', name=op.f('uq_poll_votes_poll_id_account_id_choice'))
+    )
+    with op.batch_alter_table('poll_votes', schema=None) as batch_op:
+        batch_op.create_index('ix_poll_votes_account', ['account_id', 'poll_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('poll_votes', schema=None) as batch_op:
+        batch_op.drop_index('ix_poll_votes_account')
+
+    op.drop_table('poll_votes')
     with op.batch_alter_table('status_tags', schema=None) as batch_op:
         batch_op.drop_index('ix_status_tags_tag')
 
@@ -512,6 +567,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_status_edits_status')
 
     op.drop_table('status_edits')
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_polls_account_id'))
+
+    op.drop_table('polls')
     op.drop_table('pins')
     op.drop_table('oauth_codes')
     with op.batch_alter_table('mentions', schema=None) as batch_op:
@@ -520,6 +579,7 @@ def downgrade() -> None:
     op.drop_table('mentions')
     with op.batch_alter_table('media_attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_media_attachments_status_id'))
+        batch_op.drop_index(batch_op.f('ix_media_attachments_scheduled_status_id'))
         batch_op.drop_index(batch_op.f('ix_media_attachments_account_id'))
 
     op.drop_table('media_attachments')
@@ -546,6 +606,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_statuses_account')
 
     op.drop_table('statuses')
+    with op.batch_alter_table('scheduled_statuses', schema=None) as batch_op:
+        batch_op.drop_index('ix_scheduled_statuses_account')
+
+    op.drop_table('scheduled_statuses')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_target')
         batch_op.drop_index('ix_reports_open')
