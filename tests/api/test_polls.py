@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from roost.models import Event, Notification
+from roost.models import Event, Notification, Poll, PollVote
 from tests.openapi import check_schema
 from tests.querycount import counting_queries
 from tests.timetravel import travel
@@ -243,10 +243,16 @@ async def test_expiry_closes_the_poll_and_notifies_author_and_voters(api, make, 
     assert n == 3
 
 
-async def test_a_deleted_post_closes_nothing(api, make, db, run_jobs):
-    alice = await make.account()
+async def test_a_deleted_post_takes_its_poll_along(api, make, db, run_jobs):
+    alice, bob = await make.account(), await make.account()
     post = await _poll_post(api, alice)
-    await api.delete(f"/api/v1/statuses/{post['id']}", headers=alice.headers)
+    await api.post(f"/api/v1/polls/{post['poll']['id']}/votes", json={"choices": [0]}, headers=bob.headers)
+    deleted = (await api.delete(f"/api/v1/statuses/{post['id']}", headers=alice.headers)).json()
+    assert [o["title"] for o in deleted["poll"]["options"]] == POLL["options"]  # for redrafting
+    await run_jobs()
+    async with db.session() as s:
+        assert (await s.execute(select(Poll))).first() is None
+        assert (await s.execute(select(PollVote))).first() is None
     await travel(db, 3601)
     await run_jobs()
     assert await _events(db, "poll.closed") == []

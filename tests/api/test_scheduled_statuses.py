@@ -142,6 +142,12 @@ async def test_form_body_and_idempotency(api, make):
     assert a.json()["id"] == b.json()["id"]
     assert a.json()["params"]["poll"]["options"] == ["x", "y"]
     assert len((await api.get("/api/v1/scheduled_statuses", headers=alice.headers)).json()) == 1
+    # Once the scheduled post is cancelled, the key is free for a post made now.
+    await api.delete(f"/api/v1/scheduled_statuses/{a.json()['id']}", headers=alice.headers)
+    c = await api.post("/api/v1/statuses", headers=h, json={"status": "now then"})
+    d = await api.post("/api/v1/statuses", headers=h, json={"status": "now then"})
+    assert c.status_code == 200 and c.json()["content"] == "<p>now then</p>"
+    assert d.json()["id"] == c.json()["id"]
 
 
 async def test_update_time_and_delete(api, make, db, run_jobs):
@@ -204,3 +210,23 @@ async def test_scopes(api, make):
     h = {"Authorization": f"Bearer {token}"}
     assert (await api.get("/api/v1/scheduled_statuses", headers=h)).status_code == 200
     assert (await api.delete("/api/v1/scheduled_statuses/1", headers=h)).status_code == 403
+
+
+async def test_total_limit(api, make, db):
+    from roost.models import Account
+    from roost.posts.service import NewPost
+    from roost.scheduled import service
+
+    alice = await make.account()
+    async with db.unit_of_work() as session:  # MAX_TOTAL posts, MAX_DAILY a day
+        author = await session.get(Account, alice.account.id)
+        for i in range(service.MAX_TOTAL):
+            await service.schedule_post(session, author, NewPost(text=f"n{i}"),
+                                        _at(60 * 24 * (1 + i // MAX_DAILY)))
+    r = await api.post("/api/v1/statuses", headers=alice.headers,
+                       json={"status": "one too many", "scheduled_at": _at(60 * 24 * 40)})
+    assert r.status_code == 422 and f"limit of {service.MAX_TOTAL} scheduled posts" in r.json()["error"]
+    first = (await api.get("/api/v1/scheduled_statuses?limit=1", headers=alice.headers)).json()[0]
+    r = await api.put(f"/api/v1/scheduled_statuses/{first['id']}", headers=alice.headers,
+                      json={"scheduled_at": _at(60 * 24 * 40)})
+    assert r.status_code == 200  # moving one is not adding one

@@ -154,6 +154,7 @@ async def check_post(session: AsyncSession, author: Account, new: NewPost,
 
 
 async def create_post(session: AsyncSession, author: Account, new: NewPost) -> Status:
+    existing = None
     if new.idempotency_key:
         key = new.idempotency_key[:200]
         existing = await session.get(IdempotencyKey, (author.id, key))
@@ -186,7 +187,9 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         session.add(StatusTag(status_id=status.id, tag_id=tag.id))
     for pos, m in enumerate(media):
         m.status_id, m.position, m.scheduled_status_id = status.id, pos, None
-    if new.idempotency_key:
+    if existing is not None:  # the key's earlier post is gone (or was a scheduled one)
+        existing.status_id = status.id
+    elif new.idempotency_key:
         session.add(IdempotencyKey(account_id=author.id, key=new.idempotency_key[:200],
                                    status_id=status.id))
     await session.execute(

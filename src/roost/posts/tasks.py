@@ -4,7 +4,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.jobs import job
-from roost.models import Bookmark, Favourite, Mention, Status, StatusTag
+from roost.models import Bookmark, Favourite, Mention, Poll, Status, StatusTag
 
 
 @job("posts.erase")
@@ -15,6 +15,6 @@ async def erase(session: AsyncSession, *, status_id: int) -> None:
         update(Status).where(Status.id == status_id, Status.deleted_at.is_not(None))
         .values(text="", content_html="", spoiler_text="")
     )
-    for model in (Mention, StatusTag, Favourite, Bookmark):
+    for model in (Mention, StatusTag, Favourite, Bookmark, Poll):  # a poll takes its votes along
         await session.execute(delete(model).where(model.status_id == status_id))
     await session.execute(delete(Status).where(Status.reblog_of_id == status_id))

@@ -83,12 +83,12 @@ async def schedule_post(session: AsyncSession, author: Account, new: posts.NewPo
     if when <= utcnow():
         return await posts.create_post(session, author, new)
     key = new.idempotency_key[:200] if new.idempotency_key else None
-    if key:
-        earlier = await session.get(IdempotencyKey, (author.id, key))
-        if earlier is not None:
-            found = await repo.own(session, author.id, earlier.status_id)
-            if found is not None:
-                return found
+    earlier = await session.get(IdempotencyKey, (author.id, key)) if key else None
+    if earlier is not None:
+        found = (await repo.own(session, author.id, earlier.status_id)
+                 or await session.get(Status, earlier.status_id))  # scheduled, or published since
+        if found is not None:
+            return found
     await _check_time(session, author.id, when)
     checked = await posts.check_post(session, author, new)
     row = ScheduledStatus(account_id=author.id, scheduled_at=when, params=_params(new, checked))
@@ -96,7 +96,9 @@ async def schedule_post(session: AsyncSession, author: Account, new: posts.NewPo
     await session.flush()
     for m in checked.media:
         m.scheduled_status_id = row.id
-    if key:
+    if earlier is not None:
+        earlier.status_id = row.id
+    elif key:
         session.add(IdempotencyKey(account_id=author.id, key=key, status_id=row.id))
     await session.flush()
     events.record(session, ev.PostScheduled(scheduled_status_id=str(row.id), account_id=str(author.id),
