@@ -117,3 +117,27 @@ def test_reports_list_show_resolve_reopen(roost, data_dir):
     assert roost("admin", "reports", "reopen", str(rid)).stdout.strip() == f"Report #{rid} reopened."
     missing = roost("admin", "reports", "show", "42")
     assert missing.exit_code == 1 and missing.stderr.strip() == "Error: Record not found"
+
+
+def test_emoji_add_list_remove(roost, tmp_path):
+    import io
+
+    from PIL import Image
+
+    png = tmp_path / "blob.png"
+    buf = io.BytesIO()
+    Image.new("RGBA", (32, 32), "red").save(buf, "PNG")
+    png.write_bytes(buf.getvalue())
+    jpeg = tmp_path / "photo.jpg"
+    Image.new("RGB", (32, 32), "red").save(jpeg, "JPEG")
+
+    result = roost("admin", "emoji", "add", "blob", str(png), "--category", "Blobs")
+    assert result.exit_code == 0 and result.stdout.strip() == "Added :blob:"
+    listed = roost("admin", "emoji", "list").stdout
+    assert listed.startswith(":blob:  Blobs  emojis/")
+    bad = roost("admin", "emoji", "add", "photo", str(jpeg))
+    assert bad.exit_code == 1 and bad.stderr.strip() == "Error: Custom emojis must be PNG, GIF or WebP images"
+    again = roost("admin", "emoji", "add", "blob", str(png))
+    assert again.exit_code == 1 and "already" in again.stderr
+    assert roost("admin", "emoji", "remove", ":blob:").stdout.strip() == "Removed :blob:"
+    assert roost("admin", "emoji", "list").stdout.strip() == "No custom emojis yet."

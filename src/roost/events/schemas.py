@@ -346,3 +346,16 @@ class ReportReopened(EventData):
 class ReportAssigned(EventData):
     report_id: str
     assigned_account_id: str | None = None  # None: unassigned
+
+
+@event_type("emoji.added")
+class EmojiAdded(EventData):
+    emoji_id: str
+    shortcode: str
+    category: str | None = None
+
+
+@event_type("emoji.removed")
+class EmojiRemoved(EventData):
+    emoji_id: str
+    shortcode: str

@@ -202,3 +202,19 @@ def process_profile_image(data: bytes, *, max_pixels: int, size: tuple[int, int]
     fitted = ImageOps.fit(still, size, Image.Resampling.LANCZOS)
     fitted.info = {}
     return encode(fitted, "png" if fitted.mode == "RGBA" else "jpg")
+
+
+EMOJI_SIDE = 256
+EMOJI_FORMATS = ("PNG", "GIF", "WEBP")
+
+
+def process_emoji(data: bytes, *, max_pixels: int) -> tuple[Encoded, Encoded]:
+    """A custom emoji: (the image to show, a still PNG). Animated GIFs keep their animation
+    (metadata stripped); every other image becomes a PNG at most EMOJI_SIDE on a side."""
+    im = open_image(data, max_pixels=max_pixels)
+    if im.format not in EMOJI_FORMATS:
+        raise Invalid("Custom emojis must be PNG, GIF or WebP images")
+    still = encode(_fit(_decode(im), EMOJI_SIDE), "png")
+    if im.format == "GIF" and getattr(im, "is_animated", False):
+        return _animated_gif(data, im), still
+    return still, still

@@ -174,8 +174,11 @@ async def privacy_policy(session: DbSession, settings: AppSettings) -> dict:
 
 
 @api.get("/api/v1/custom_emojis")
-async def custom_emojis() -> list[dict]:
-    return []
+async def custom_emojis(session: DbSession, settings: AppSettings) -> list[dict]:
+    from roost.emojis import render
+    from roost.emojis import repository as emojis
+
+    return [render.entity(e, settings.base_url) for e in await emojis.listed(session)]
 
 
 router = APIRouter(tags=["instance"])

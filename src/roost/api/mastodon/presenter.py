@@ -25,7 +25,7 @@ class Presenter:
 
     # ---- accounts -------------------------------------------------------------------------
     async def accounts(self, accounts: Sequence[Account]) -> list[dict]:
-        return [ser.account(a) for a in accounts]
+        return await self._emojis([ser.account(a) for a in accounts])
 
     async def account(self, account: Account, *, credentials: bool = False) -> dict:
         data = ser.account(account)
@@ -35,7 +35,7 @@ class Presenter:
             data.update(ser.credential_fields(
                 account, await self._user_of(account),
                 follow_requests_count=await follow_requests_count(self.session, account.id)))
-        return data
+        return await self._emojis(data)
 
     async def _user_of(self, account: Account):  # noqa: ANN202
         from roost.accounts.repository import user_for
@@ -47,6 +47,9 @@ class Presenter:
         return (await self.statuses([status]))[0]
 
     async def statuses(self, statuses: Sequence[Status]) -> list[dict]:
+        return await self._emojis(await self._statuses(statuses))
+
+    async def _statuses(self, statuses: Sequence[Status]) -> list[dict]:
         if not statuses:
             return []
         s = self.session
@@ -155,7 +158,7 @@ class Presenter:
         accounts = await self._by_id(Account, {n.from_account_id for n in notifications})
         status_ids = {n.status_id for n in notifications if n.status_id is not None}
         rows = await self._by_id(Status, status_ids)
-        rendered = {int(d["id"]): d for d in await self.statuses(list(rows.values()))}
+        rendered = {int(d["id"]): d for d in await self._statuses(list(rows.values()))}
         out = []
         for n in notifications:
             sender = accounts.get(n.from_account_id)
@@ -163,7 +166,7 @@ class Presenter:
             if sender is None or (n.type in ser.STATUS_NOTIFICATIONS and status is None):
                 continue
             out.append(ser.notification(n, ser.account(sender), status))
-        return out
+        return await self._emojis(out)
 
     async def notification_groups(self, groups: Sequence, *, paginated: bool,
                                   partial_avatars: bool = False) -> dict:
@@ -172,7 +175,7 @@ class Presenter:
         `partial_avatars` every account is still sent in full (allowed by Mastodon's API)."""
         accounts = await self._by_id(Account, {i for g in groups for i in g.sample_account_ids})
         rows = await self._by_id(Status, {g.status_id for g in groups if g.status_id is not None})
-        rendered = {int(d["id"]): d for d in await self.statuses(list(rows.values()))}
+        rendered = {int(d["id"]): d for d in await self._statuses(list(rows.values()))}
         out_groups: list[dict] = []
         out_accounts: dict[int, dict] = {}
         out_statuses: dict[int, dict] = {}
@@ -193,7 +196,7 @@ class Presenter:
                   "notification_groups": out_groups}
         if partial_avatars:
             result["partial_accounts"] = []
-        return result
+        return await self._emojis(result)
 
     async def status_versions(self, status: Status, versions: Sequence) -> list[dict]:
         """StatusEdit entities, oldest first."""
@@ -229,7 +232,12 @@ class Presenter:
     def media(self, m: MediaAttachment) -> dict:
         return ser.media(m)
 
-    # ---- helpers --------------------------------------------------------------------------
+    # ---- helpers ---------------------------------------------------------------------------
+    async def _emojis(self, data):  # noqa: ANN001, ANN202
+        from roost.emojis.render import fill
+
+        return await fill(self.session, data, base_url())
+
     async def _by_id(self, model, ids: Iterable[int]) -> dict:  # noqa: ANN001
         ids = [i for i in set(ids) if i is not None]
         if not ids:
