@@ -25,8 +25,10 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import (DATA, Seeded, ensure_feeds, data_dir_for, default_sqlite_url, free_port, git_commit,
-                    normalise_url, set_database)
+import os
+
+from common import (DATA, Seeded, data_dir_for, default_sqlite_url, ensure_feeds, free_port, git_commit,
+                    normalise_url, proc_cpu_seconds, set_database)
 from load import Servers, touch_users
 
 # Counts how many of KEYS, in order, hold ARGV[1], stopping at the first that does not: the
@@ -145,7 +147,13 @@ async def measure(args: argparse.Namespace) -> dict:
             keys = [key_of(i) for i in who]
             reader = tokens[who[1]] if len(who) > 1 else tokens[author]
             runs = []
+            whole = servers.meter()
+            whole.start()
+            me0 = proc_cpu_seconds(os.getpid())
             for k in range(args.repeat):
+                meter = servers.meter()
+                meter.start()
+                mine = proc_cpu_seconds(os.getpid())
                 t0 = time.perf_counter()
                 _, status = api(port, "POST", "/api/v1/statuses", tokens[author],
                                 {"status": f"fan-out benchmark {size} #{k} {time.time()}"})
@@ -154,16 +162,25 @@ async def measure(args: argparse.Namespace) -> dict:
                     r = await wait_feeds(redis, keys, status["id"], t0, args.timeout)
                 else:
                     r = wait_home(port, reader, status["id"], t0, args.timeout)
-                runs.append({"post_ms": posted_ms, **r})
+                wall = time.perf_counter() - t0
+                cpu = meter.stop({"bench_cores": round((proc_cpu_seconds(os.getpid()) - mine) / wall, 2)})
+                runs.append({"post_ms": posted_ms, **r, "cpu": cpu})
                 reach = f"{len(who)} feeds" if redis is not None else "a follower's home"
                 print(f"{size:>6} followers, {reach}: {runs[-1]}", flush=True)
                 await asyncio.sleep(args.pause)
+            span = time.perf_counter() - whole.t0
+            totals = whole.stop({"bench_cores": round((proc_cpu_seconds(os.getpid()) - me0) / span, 2)})
+            # CPU seconds over all posts of this size (pauses included: idle workers cost ~0)
+            cpu_ms = {k.removesuffix("_cores"): round(v * span * 1000 / args.repeat, 1)
+                      for k, v in totals.items()}
+            print(f"  CPU ms per post: {cpu_ms}; other cores {totals['other_cores']}", flush=True)
             done = [r["all_ms"] for r in runs if "all_ms" in r]
             report["sizes"][size] = {
                 "followers": seeded.meta["fanout_followers"][size],
                 "feeds": len(who) if redis is not None else None,
                 "median_all_ms": statistics.median(done) if done else None,
-                "max_all_ms": max(done) if done else None, "runs": runs}
+                "max_all_ms": max(done) if done else None, "cpu_ms_per_post": cpu_ms,
+                "other_cores": totals["other_cores"], "runs": runs}
     finally:
         servers.stop_all()
         if redis is not None:
@@ -189,7 +206,8 @@ def main() -> None:
     for size, r in report["sizes"].items():
         reach = f"{r['feeds']:>6} feeds" if r["feeds"] is not None else "a follower's home"
         print(f"  {size:>6} followers -> {reach}: median {r['median_all_ms']} ms,"
-              f" max {r['max_all_ms']} ms (target: 10,000 within 200 ms)")
+              f" max {r['max_all_ms']} ms (target: 10,000 within 200 ms);"
+              f" CPU ms/post {r['cpu_ms_per_post']}")
     out = DATA / f"fanout-{report['backend']}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(report, indent=1))
     print(f"results in {out}")

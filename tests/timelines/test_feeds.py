@@ -80,18 +80,112 @@ async def test_fan_out_reaches_active_followers_with_a_feed(api, make, db, redis
     assert await _read_home(api, gone_quiet) == [post.id]
 
 
-async def test_fan_out_in_several_batches_reaches_everyone(api, make, redis, run_jobs, monkeypatch):
-    monkeypatch.setattr(feeds, "BATCH", 2)  # 5 followers: batches of 2, 2 and 1
+async def test_fan_out_in_several_batches_reaches_everyone(api, make, db, redis, run_jobs,
+                                                           monkeypatch):
+    """Targets come from one query in batches of BATCH, each batch one Redis call, several in
+    flight: everyone who should get the post gets it, whichever batch they fall in."""
+    monkeypatch.setattr(feeds, "BATCH", 2)
+    monkeypatch.setattr(feeds, "IN_FLIGHT", 2)
     author = await make.account()
-    followers = [await make.account() for _ in range(5)]
-    for f in followers:
+    people = [await make.account() for _ in range(9)]
+    for f in people:
         await make.follow(f, author)
         await _read_home(api, f)
+    await _read_home(api, author)
+    muter, quiet, blocker = people[1], people[4], people[7]  # spread over the batches
+    await api.post(f"/api/v1/accounts/{author.id}/mute", headers=muter.headers)
+    await _set_inactive(db, quiet, 30)
     await run_jobs()
     post = await make.post(author, "to every batch")
     await run_jobs()
-    for f in followers:
+    await api.post(f"/api/v1/accounts/{author.id}/block", headers=blocker.headers)
+    private = await make.post(author, "followers only", visibility="private")
+    await run_jobs()
+    for f in people:
+        expected = {muter.id: [], quiet.id: [], blocker.id: []}.get(f.id, [private.id, post.id])
+        assert await _feed(redis, f) == expected, f.account.username
+    assert await _feed(redis, author) == [private.id, post.id]
+
+    # deleting it removes it from every live feed, batch by batch
+    assert (await api.delete(f"/api/v1/statuses/{post.id}", headers=author.headers)).status_code == 200
+    await run_jobs()
+    for f in people:
+        assert post.id not in await _feed(redis, f)
+    assert await _feed(redis, author) == [private.id]
+
+
+async def test_fan_out_interrupted_then_retried_lands_once_everywhere(api, make, db, redis,
+                                                                      run_jobs, monkeypatch):
+    """Redis fails after the first batch: the job fails, nothing is lost, and the retry (the
+    same job, run again by the worker) completes the fan-out without duplicating anything."""
+    from sqlalchemy import select
+
+    from roost.models.jobs import Job
+
+    monkeypatch.setattr(feeds, "BATCH", 2)
+    monkeypatch.setattr(feeds, "IN_FLIGHT", 1)
+    author = await make.account()
+    people = [await make.account() for _ in range(5)]
+    for f in [*people, author]:
+        if f is not author:
+            await make.follow(f, author)
+        await _read_home(api, f)
+    await run_jobs()
+    pushed: list[list[str]] = []
+    real_push = feeds._push
+
+    async def flaky_push(redis_, keys, status_id):  # noqa: ANN001
+        if len(pushed) == 2:
+            raise ConnectionError("Redis went away")
+        pushed.append(keys)
+        return await real_push(redis_, keys, status_id)
+
+    monkeypatch.setattr(feeds, "_push", flaky_push)
+    post = await make.post(author, "through a failure")
+    await run_jobs()
+    async with db.session() as s:
+        job = (await s.execute(select(Job).where(Job.name == "timelines.fan_out"))).scalar_one()
+    assert job.state == "queued" and job.attempts == 1 and "Redis went away" in job.last_error
+    reached = [f for f in people if await _feed(redis, f) == [post.id]]
+    assert len(reached) == 2  # the author's own feed and the first batch of two
+    assert await _feed(redis, author) == [post.id]
+
+    monkeypatch.setattr(feeds, "_push", real_push)  # Redis is back; the retry is due
+    async with db.unit_of_work() as s:
+        await s.execute(update(Job).where(Job.id == job.id).values(run_at=utcnow()))
+    assert await run_jobs() >= 1
+    for f in [author, *people]:
+        key = feeds.feed_key(f.account.id)
         assert await _feed(redis, f) == [post.id]
+        assert await redis.zcard(key) == 2  # the post once, and the sentinel
+    # and running it yet again changes nothing
+    async with db.session() as s:
+        await feeds.fan_out(s, redis, post.id)
+    for f in [author, *people]:
+        assert await _feed(redis, f) == [post.id]
+
+
+async def test_followers_only_and_direct_posts_reach_only_who_may_see_them(api, make, redis,
+                                                                          run_jobs):
+    author, follower, mentioned_follower, stranger, mentioned_stranger = [
+        await make.account() for _ in range(5)]
+    await make.follow(follower, author)
+    await make.follow(mentioned_follower, author)
+    for p in (author, follower, mentioned_follower, stranger, mentioned_stranger):
+        await _read_home(api, p)
+    await run_jobs()
+    private = await make.post(author, "followers only", visibility="private")
+    dm = await make.post(author, f"@{mentioned_follower.account.username} "
+                                 f"@{mentioned_stranger.account.username} psst", visibility="direct")
+    unlisted = await make.post(author, "unlisted", visibility="unlisted")
+    await run_jobs()
+    assert await _feed(redis, follower) == [unlisted.id, private.id]
+    assert await _feed(redis, mentioned_follower) == [unlisted.id, dm.id, private.id]
+    assert await _feed(redis, stranger) == []
+    assert await _feed(redis, mentioned_stranger) == []  # not a follower: no home delivery
+    assert await _feed(redis, author) == [unlisted.id, dm.id, private.id]
+    assert await _read_home(api, follower) == [unlisted.id, private.id]
+    assert await _read_home(api, stranger) == []
 
 
 async def test_fan_out_is_idempotent(api, make, db, redis, run_jobs):
@@ -148,15 +242,22 @@ async def test_fan_out_skips_who_should_not_get_it(api, make, db, redis, run_job
 
 @pytest.mark.parametrize("settings_overrides", [{"home_feed_size": 50}])
 async def test_feed_is_capped(api, make, redis, run_jobs):
+    """A push trims a feed back to its size once it holds more than size + slack entries
+    (trimming lazily saves Redis work); what it keeps is always the newest."""
     alice, bob = await make.account(), await make.account()
     await make.follow(alice, bob)
     await _read_home(api, alice)
-    posts = [(await make.post(bob, f"n{i}")).id for i in range(60)]
-    await run_jobs()
-    feed = await _feed(redis, alice)
-    assert feed == sorted(posts, reverse=True)[:50]
-    assert await redis.zcard(feeds.feed_key(alice.account.id)) == 51  # and the sentinel
+    slack = feeds.trim_slack()
+    assert slack == 3
+    posts = []
+    for i in range(60):
+        posts.append((await make.post(bob, f"n{i}")).id)
+        await run_jobs()
+        feed = await _feed(redis, alice)
+        assert feed == sorted(posts, reverse=True)[:len(feed)]
+        assert len(feed) == (len(posts) if len(posts) <= 50 + slack else 50 + (len(posts) - 50) % (slack + 1))
     assert await redis.zscore(feeds.feed_key(alice.account.id), "0") == feeds.READY
+    assert await redis.zcard(feeds.feed_key(alice.account.id)) == 50 + 10 % (slack + 1) + 1
 
 
 async def test_rebuild_of_a_missing_feed_and_the_lock(api, make, db, redis, run_jobs):

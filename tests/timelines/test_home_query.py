@@ -54,3 +54,30 @@ async def test_home_from_db_pages_match_the_plain_answer(api, make, db, run_jobs
             walked += rows
             page = PageParams(max_id=rows[-1], limit=3)
         assert walked == expected
+
+
+async def test_rebuild_ids_are_the_home_rows_ids(api, make, db, run_jobs, tiny_windows):
+    """A feed rebuild reads only ids (home_ids_from_db): the same statuses, in the same order,
+    as the full home query, home rules and hiding included, across widening windows."""
+    alice, bob, carol, muted, stranger = [await make.account() for _ in range(5)]
+    for who in (bob, carol, muted):
+        await make.follow(alice, who)
+    await api.post(f"/api/v1/accounts/{muted.id}/mute", headers=alice.headers)
+    expected = []
+    for i in range(12):
+        await asyncio.sleep(0.005 if i % 5 else 0.1)
+        expected.append((await make.post((alice, bob, carol)[i % 3], f"n{i}")).id)
+        await make.post(muted, f"muted {i}")
+        await make.post(stranger, f"stranger {i}")
+    theirs = await make.post(stranger, "someone else's")
+    await make.post(bob, "a reply alice should not see", in_reply_to_id=theirs.id)
+    await make.post(stranger, "private", visibility="private")
+    expected.append((await make.post(carol, "followers only", visibility="private")).id)
+    expected.sort(reverse=True)
+
+    async with db.session() as s:
+        viewer = await s.get(Account, alice.account.id)
+        rows = await repo.home_from_db(s, viewer, PageParams(limit=800))
+        assert [r.id for r in rows] == expected
+        assert await repo.home_ids_from_db(s, viewer, 800) == expected
+        assert await repo.home_ids_from_db(s, viewer, 4) == expected[:4]

@@ -5,16 +5,20 @@ timeline (whose posts, which replies, which reposts)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, text, true
+from sqlalchemy import (BigInteger, ColumnElement, Select, and_, bindparam, exists, or_, select, text,
+                        true)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from roost.kit.clock import utcnow
 from roost.kit.ids import new_id
 from roost.kit.paging import PageParams, fetch
+from roost.kit.types import UTCDateTime
 from roost.models import (Account, Block, Follow, MediaAttachment, Mention, Mute, Status,
                           StatusTag, Tag, User)
 from roost.posts.repository import for_timeline
@@ -69,15 +73,18 @@ def _celebrities(viewer_id: int, min_followers: int) -> Select:
 
 
 async def _by_authors(session: AsyncSession, viewer_id: int, authors: Select, page: PageParams,
-                      *, how_many: int) -> list[Status]:
+                      *, how_many: int, ids_only: bool = False) -> list:
     """Home statuses written by `authors` (a one-column select of about `how_many` ids),
-    paged, newest first."""
+    paged, newest first; with `ids_only` their ids rather than rows."""
     if session.bind.dialect.name != "postgresql":  # type: ignore[union-attr]
-        stmt = for_timeline(viewer_id).where(Status.account_id.in_(authors), home_rules(viewer_id))
+        stmt = for_timeline(viewer_id)
+        if ids_only:
+            stmt = stmt.with_only_columns(Status.id)
+        stmt = stmt.where(Status.account_id.in_(authors), home_rules(viewer_id))
         return [row[0] for row in await fetch(session, stmt, Status.id, page)]
     windows = (None,) if how_many * page.limit <= LATERAL_BUDGET else WINDOWS_MS
     await _without_jit(session)
-    return await _by_authors_pg(session, viewer_id, authors.subquery(), page, windows)
+    return await _by_authors_pg(session, viewer_id, authors.subquery(), page, windows, ids_only)
 
 
 async def _without_jit(session: AsyncSession) -> None:
@@ -90,7 +97,7 @@ async def _without_jit(session: AsyncSession) -> None:
 
 
 async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa: ANN001
-                         page: PageParams, windows: tuple) -> list[Status]:
+                         page: PageParams, windows: tuple, ids_only: bool) -> list:
     """PostgreSQL cannot merge per-author index scans for `account_id IN (...) ORDER BY id`; left
     alone it walks the whole statuses primary key backwards, which costs the whole table when
     the followed accounts post rarely. So: for each author a LATERAL index range scan on
@@ -102,7 +109,7 @@ async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa
     lower = max(bounds) if bounds else None  # exclusive
     upper = page.max_id  # exclusive
     anchor = lower if ascending else (upper if upper is not None else new_id())
-    rows: list[Status] = []
+    rows: list = []
     done = upper if not ascending else lower  # the edge of what was already searched
     for window in windows:
         edge = None if window is None else (anchor + (window << 16) if ascending
@@ -122,7 +129,7 @@ async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa
             if lower is not None:
                 cond.append(Status.id > lower)
         rows += await _lateral_page(session, viewer_id, authors, cond, ascending,
-                                    page.limit - len(rows))
+                                    page.limit - len(rows), ids_only)
         finished = edge is None or (ascending and upper is not None and edge >= upper) or (
             not ascending and lower is not None and edge <= lower)
         if len(rows) >= page.limit or finished:
@@ -132,11 +139,17 @@ async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa
 
 
 async def _lateral_page(session: AsyncSession, viewer_id: int, authors, cond: list,  # noqa: ANN001
-                        ascending: bool, limit: int) -> list[Status]:
+                        ascending: bool, limit: int, ids_only: bool = False) -> list:
     order = Status.id.asc() if ascending else Status.id.desc()
-    inner = (for_timeline(viewer_id)
-             .where(Status.account_id == authors.c.author_id, home_rules(viewer_id), *cond)
+    inner = for_timeline(viewer_id)
+    if ids_only:
+        inner = inner.with_only_columns(Status.id)
+    inner = (inner.where(Status.account_id == authors.c.author_id, home_rules(viewer_id), *cond)
              .order_by(order).limit(limit).lateral())
+    if ids_only:
+        stmt = (select(inner.c.id).select_from(authors).join(inner, true())
+                .order_by(inner.c.id.asc() if ascending else inner.c.id.desc()).limit(limit))
+        return list((await session.execute(stmt)).scalars())
     row = aliased(Status, inner)
     stmt = (select(row).select_from(authors).join(inner, true())
             .order_by(row.id.asc() if ascending else row.id.desc()).limit(limit))
@@ -147,6 +160,13 @@ async def home_from_db(session: AsyncSession, viewer: Account, page: PageParams)
     """The home timeline straight from the database, newest first."""
     return await _by_authors(session, viewer.id, _home_authors(viewer.id), page,
                              how_many=viewer.following_count + 1)
+
+
+async def home_ids_from_db(session: AsyncSession, viewer: Account, limit: int) -> list[int]:
+    """The ids of the newest `limit` statuses of the viewer's home, newest first: what a feed
+    rebuild needs, without loading the rows."""
+    return await _by_authors(session, viewer.id, _home_authors(viewer.id), PageParams(limit=limit),
+                             how_many=viewer.following_count + 1, ids_only=True)
 
 
 async def celebrity_posts(session: AsyncSession, viewer: Account, page: PageParams,
@@ -235,13 +255,45 @@ async def tag(session: AsyncSession, viewer: Account | None, name: str, page: Pa
 
 
 # ---- fan-out support ------------------------------------------------------------------------
-def _not_muting_or_blocking(author_id: int) -> ColumnElement[bool]:
+class FanOutPost(NamedTuple):
+    """What fan-out needs to know about a post (or repost), read without ORM objects."""
+    id: int
+    account_id: int
+    visibility: str
+    in_reply_to_account_id: int | None
+    reblog_of_id: int | None
+    original_account_id: int | None  # the reposted post's author, for a repost
+    followers_count: int  # the author's
+
+
+async def fan_out_post(session: AsyncSession, status_id: int) -> FanOutPost | None:
+    """The post to fan out, or None when it is gone: deleted, or a repost of a deleted post."""
+    original = aliased(Status)
+    stmt = (select(Status.id, Status.account_id, Status.visibility, Status.in_reply_to_account_id,
+                   Status.reblog_of_id, original.account_id, Account.followers_count)
+            .join(Account, Account.id == Status.account_id)
+            .outerjoin(original, original.id == Status.reblog_of_id)
+            .where(Status.id == status_id, Status.deleted_at.is_(None),
+                   or_(Status.reblog_of_id.is_(None),
+                       and_(original.id.is_not(None), original.deleted_at.is_(None)))))
+    row = (await session.execute(stmt)).first()
+    return FanOutPost(*row) if row is not None else None
+
+
+_AUTHOR = bindparam("fan_author_id", type_=BigInteger)
+_ORIGINAL_AUTHOR = bindparam("fan_original_author_id", type_=BigInteger)
+_REPLY_TO = bindparam("fan_reply_to_id", type_=BigInteger)
+_STATUS = bindparam("fan_status_id", type_=BigInteger)
+_ACTIVE_SINCE = bindparam("fan_active_since", type_=UTCDateTime)
+_NOW = bindparam("fan_now", type_=UTCDateTime)
+
+
+def _not_muting_or_blocking(author_id) -> ColumnElement[bool]:  # noqa: ANN001
     """The follower (Follow.account_id) neither mutes nor blocks `author_id`, nor is blocked."""
-    now = utcnow()
     return and_(
         ~exists(select(1).where(Mute.account_id == Follow.account_id,
                                 Mute.target_account_id == author_id,
-                                or_(Mute.expires_at.is_(None), Mute.expires_at > now))),
+                                or_(Mute.expires_at.is_(None), Mute.expires_at > _NOW))),
         ~exists(select(1).where(Block.account_id == Follow.account_id,
                                 Block.target_account_id == author_id)),
         ~exists(select(1).where(Block.account_id == author_id,
@@ -249,39 +301,64 @@ def _not_muting_or_blocking(author_id: int) -> ColumnElement[bool]:
     )
 
 
-async def fan_out_targets(session: AsyncSession, status: Status, original: Status | None, *,
-                          active_since: datetime, after: int, limit: int) -> list[int]:
-    """One keyset page (by follower account id, after `after`) of the followers whose home
-    feed should get `status` (`original` is the reposted post for a repost)."""
+@cache
+def _targets_statement(direct: bool, repost: bool, other_original: bool, reply: bool) -> Select:
+    """The fan-out targets of one shape of post, built once with bound parameters (building
+    and caching a statement like this costs milliseconds of CPU)."""
     stmt = (select(Follow.account_id)
             .join(User, User.account_id == Follow.account_id)
-            .where(Follow.target_account_id == status.account_id, Follow.account_id > after,
-                   User.last_active_at >= active_since,
-                   _not_muting_or_blocking(status.account_id))
-            .order_by(Follow.account_id).limit(limit))
-    if status.visibility == "direct":
-        stmt = stmt.where(exists(select(1).where(Mention.status_id == status.id,
+            .where(Follow.target_account_id == _AUTHOR, User.last_active_at >= _ACTIVE_SINCE,
+                   _not_muting_or_blocking(_AUTHOR)))
+    if direct:
+        stmt = stmt.where(exists(select(1).where(Mention.status_id == _STATUS,
                                                  Mention.account_id == Follow.account_id)))
-    if original is not None:
+    if repost:
         stmt = stmt.where(Follow.show_reblogs.is_(True))
-        if original.account_id != status.account_id:
-            stmt = stmt.where(_not_muting_or_blocking(original.account_id))
-    reply_to = status.in_reply_to_account_id
-    if reply_to is not None and reply_to != status.account_id:
+        if other_original:
+            stmt = stmt.where(_not_muting_or_blocking(_ORIGINAL_AUTHOR))
+    if reply:
         replied = aliased(Follow)
-        stmt = stmt.where(or_(Follow.account_id == reply_to,
+        stmt = stmt.where(or_(Follow.account_id == _REPLY_TO,
                               exists(select(1).where(replied.account_id == Follow.account_id,
-                                                     replied.target_account_id == reply_to))))
-    return list((await session.execute(stmt)).scalars())
+                                                     replied.target_account_id == _REPLY_TO))))
+    return stmt
 
 
-async def followers_page(session: AsyncSession, account_id: int, *, after: int,
-                         limit: int) -> list[int]:
-    """Every follower of `account_id` (keyset page by follower id), for removals."""
-    stmt = (select(Follow.account_id).where(Follow.target_account_id == account_id,
-                                            Follow.account_id > after)
-            .order_by(Follow.account_id).limit(limit))
-    return list((await session.execute(stmt)).scalars())
+async def fan_out_targets(session: AsyncSession, post: FanOutPost, *, active_since: datetime,
+                          batch: int) -> AsyncIterator[Sequence[int]]:
+    """The ids of the followers whose home feed should get `post`, in batches of `batch` as
+    they arrive from one query (a server-side cursor on PostgreSQL): followers active since
+    `active_since` who neither mute nor block the author (nor the reposted post's author) nor
+    are blocked, who may see it (direct: only those mentioned) and want it (reposts: only with
+    show_reblogs; replies: only followers of the account replied to, or that account)."""
+    reply = post.in_reply_to_account_id not in (None, post.account_id)
+    repost = post.reblog_of_id is not None
+    stmt = _targets_statement(post.visibility == "direct", repost,
+                              repost and post.original_account_id != post.account_id, reply)
+    params = {"fan_author_id": post.account_id, "fan_active_since": active_since,
+              "fan_now": utcnow(), "fan_status_id": post.id,
+              "fan_original_author_id": post.original_account_id,
+              "fan_reply_to_id": post.in_reply_to_account_id}
+    result = await session.stream_scalars(stmt, params, execution_options={"yield_per": batch})
+    try:
+        async for ids in result.partitions():
+            yield ids
+    finally:
+        await result.close()
+
+
+async def live_followers(session: AsyncSession, account_id: int, *, active_since: datetime,
+                         batch: int) -> AsyncIterator[Sequence[int]]:
+    """Ids of `account_id`'s followers active since `active_since` (only they can have a home
+    feed), in batches of `batch` from one query, for removals."""
+    stmt = (select(Follow.account_id).join(User, User.account_id == Follow.account_id)
+            .where(Follow.target_account_id == account_id, User.last_active_at >= active_since))
+    result = await session.stream_scalars(stmt, execution_options={"yield_per": batch})
+    try:
+        async for ids in result.partitions():
+            yield ids
+    finally:
+        await result.close()
 
 
 async def merge_candidates(session: AsyncSession, viewer: Account, target_id: int, *,
