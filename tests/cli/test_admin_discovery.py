@@ -141,3 +141,22 @@ def test_emoji_add_list_remove(roost, tmp_path):
     assert again.exit_code == 1 and "already" in again.stderr
     assert roost("admin", "emoji", "remove", ":blob:").stdout.strip() == "Removed :blob:"
     assert roost("admin", "emoji", "list").stdout.strip() == "No custom emojis yet."
+
+
+def test_announcements_create_list_publish_unpublish_remove(roost):
+    result = roost("admin", "announcements", "create", "Maintenance tonight", "--ends-at",
+                   "2099-01-01T02:00", "--draft")
+    assert result.exit_code == 0, result.output
+    aid = result.stdout.split()[2]
+    assert result.stdout.strip() == f"Created announcement {aid} (draft)."
+    listed = roost("admin", "announcements", "list").stdout
+    assert f"{aid}  draft" in listed and "until 2099-01-01 02:00" in listed
+    assert roost("admin", "announcements", "publish", aid).stdout.strip() == f"Announcement {aid} published."
+    assert f"{aid}  published" in roost("admin", "announcements", "list").stdout
+    assert roost("admin", "announcements", "unpublish", aid).exit_code == 0
+    assert roost("admin", "announcements", "remove", aid).exit_code == 0
+    assert roost("admin", "announcements", "list").stdout.strip() == "No announcements."
+    bad = roost("admin", "announcements", "create", "x", "--starts-at", "tomorrow")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: Not a date or time")
+    missing = roost("admin", "announcements", "remove", "123")
+    assert missing.exit_code == 1 and missing.stderr.strip() == "Error: No announcement 123"

@@ -359,3 +359,44 @@ class EmojiAdded(EventData):
 class EmojiRemoved(EventData):
     emoji_id: str
     shortcode: str
+
+
+@event_type("announcement.created")
+class AnnouncementCreated(EventData):
+    announcement_id: str
+    published: bool
+
+
+@event_type("announcement.published")
+class AnnouncementPublished(EventData):
+    announcement_id: str
+
+
+@event_type("announcement.unpublished")
+class AnnouncementUnpublished(EventData):
+    announcement_id: str
+
+
+@event_type("announcement.removed")
+class AnnouncementRemoved(EventData):
+    announcement_id: str
+
+
+@event_type("announcement.dismissed")
+class AnnouncementDismissed(EventData):
+    announcement_id: str
+    account_id: str
+
+
+@event_type("announcement.reacted")
+class AnnouncementReacted(EventData):
+    announcement_id: str
+    account_id: str
+    name: str
+
+
+@event_type("announcement.unreacted")
+class AnnouncementUnreacted(EventData):
+    announcement_id: str
+    account_id: str
+    name: str
