@@ -174,6 +174,12 @@ async def test_update_time_and_delete(api, make, db, run_jobs):
                              headers=bob.headers)).status_code == 404
     r = await api.delete(f"/api/v1/scheduled_statuses/{sched['id']}", headers=alice.headers)
     assert r.status_code == 200 and r.json() == {}
+    async with db.session() as s:
+        rows = (await s.execute(select(Event).where(Event.subject_id == int(sched["id"]))
+                                .order_by(Event.seq))).scalars().all()
+    assert [(e.type, e.data.get("rescheduled", e.data.get("reason"))) for e in rows] == [
+        ("post.scheduled", False), ("post.scheduled", True), ("post.unscheduled", "cancelled")]
+    assert not any(e.public for e in rows)
     await travel(db, 120 * 60)
     await run_jobs()
     assert (await api.get(f"/api/v1/accounts/{alice.id}/statuses")).json() == []
