@@ -333,3 +333,15 @@ async def test_a_page_of_polls_costs_the_same_queries(api, make, app):
     few = await timeline_queries(2)
     many = await timeline_queries(10)
     assert many == few
+
+
+async def test_custom_emojis_in_options(api, make, db):
+    from tests.api.test_custom_emojis import add, image
+
+    await add(db, "blobcat", image("PNG"))
+    alice = await make.account()
+    post = await _poll_post(api, alice, {"options": [":blobcat: yes", "no"], "expires_in": 600})
+    assert [e["shortcode"] for e in post["poll"]["emojis"]] == ["blobcat"]
+    check_schema("Poll", post["poll"])
+    alone = (await api.get(f"/api/v1/polls/{post['poll']['id']}")).json()
+    assert [e["shortcode"] for e in alone["emojis"]] == ["blobcat"]

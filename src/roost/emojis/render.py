@@ -1,5 +1,5 @@
-"""Fill the `emojis` arrays of rendered entities: one query for a whole response, and none when
-no `:shortcode:` appears in it."""
+"""Fill the `emojis` arrays of rendered entities (statuses, accounts, polls): one query for a
+whole response, and none when no `:shortcode:` appears in it."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def _holders(data: Any, out: list[tuple[dict, set[str]]]) -> None:
                     codes = repo.shortcodes_in(*[t for t in texts if isinstance(t, str)])
                     if codes:
                         out.append((data, codes))
+            if isinstance(data.get("options"), list):  # a Poll: emojis in its option titles
+                titles = [o.get("title") for o in data["options"] if isinstance(o, dict)]
+                codes = repo.shortcodes_in(*[t for t in titles if isinstance(t, str)])
+                if codes:
+                    out.append((data, codes))
         for value in data.values():
             if isinstance(value, (dict, list)):
                 _holders(value, out)

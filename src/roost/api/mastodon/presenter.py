@@ -135,7 +135,8 @@ class Presenter:
 
     async def poll(self, poll) -> dict:  # noqa: ANN001 - models.Poll
         own = await polls_repo.own_votes(self.session, self.viewer_id, [poll.id])
-        return ser.poll(poll, now=utcnow(), viewer_id=self.viewer_id, own_votes=own.get(poll.id, []))
+        return await self._emojis(ser.poll(poll, now=utcnow(), viewer_id=self.viewer_id,
+                                           own_votes=own.get(poll.id, [])))
 
     async def scheduled_statuses(self, rows: Sequence) -> list[dict]:
         """ScheduledStatus entities; their media in one query."""
