@@ -21,7 +21,7 @@ async def test_v2_instance_shape(api, make):
     body = r.json()
     check_schema("Instance", body)
     assert body["domain"] == "roost.test" and body["title"] == "Roost"
-    assert body["version"] == f"{MASTODON_API_VERSION} (compatible; Roost {__version__})"
+    assert body["version"] == f"{MASTODON_API_VERSION}+roost-{__version__}"
     conf = body["configuration"]
     assert conf["statuses"] == {"max_characters": 500, "max_media_attachments": 4,
                                 "characters_reserved_per_url": 23}

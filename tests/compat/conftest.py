@@ -106,3 +106,35 @@ def live_server(tmp_path_factory):
     live = start_live_server(tmp_path_factory.mktemp("live"))
     yield live
     stop_live_server(live)
+
+
+MASTO_JS = "6.10.4"  # the masto.js Elk and Phanpy build on (both on masto 6)
+JS_DIR = Path(__file__).parent / "js"
+
+
+@pytest.fixture(scope="session")
+def masto_js():
+    """Run tests/compat/js/masto_flow.mjs with masto.js installed from the npm registry into
+    tests/compat/js/node_modules (git-ignored). Skipped, saying why, without node/npm or when the
+    registry cannot be reached."""
+    import json
+    import shutil
+    import subprocess
+
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("masto.js: node and npm are not installed")
+    installed = JS_DIR / "node_modules" / "masto" / "package.json"
+    if not installed.exists() or json.loads(installed.read_text())["version"] != MASTO_JS:
+        r = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund",
+                            "--no-package-lock", f"masto@{MASTO_JS}"], cwd=JS_DIR,
+                           capture_output=True, text=True, timeout=180)
+        if r.returncode != 0:
+            pytest.skip(f"masto.js: npm could not install masto@{MASTO_JS}: {r.stderr[-300:]}")
+
+    def run(url: str, token: str, friend_id: str) -> dict:
+        r = subprocess.run(["node", "masto_flow.mjs", url, token, friend_id], cwd=JS_DIR,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr[-2000:]
+        return json.loads(r.stdout.strip().splitlines()[-1])
+
+    return run

@@ -34,7 +34,7 @@ def _register(live_server, client_app, name: str) -> Mastodon:
 def test_instance_and_version(live_server):
     m = Mastodon(api_base_url=live_server.url)
     info = m.instance()
-    assert info["version"].startswith("4.3.0 (compatible; Roost")
+    assert info["version"].startswith("4.3.0+roost-")
     assert m.verify_minimum_version("4.0.0", cached=True)
 
 

@@ -4,6 +4,7 @@ and sign-ups through the API (with the approval queue)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -21,6 +22,10 @@ from roost.kit.errors import Forbidden, Invalid, NotAuthenticated
 from roost.models import AccessToken, Account, OAuthApp, User
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
+# RFC 3986 absolute URI: a scheme, ':' and more. Native apps use private schemes with or without
+# "//" ("oauth2redirect://com.keylesspalace.tusky/", "com.example.app:/callback").
+_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+_UNSAFE_SCHEMES = {"javascript", "data", "vbscript", "file"}
 SESSION_TTL = timedelta(days=30)
 SESSION_SCOPES = ["read", "write", "follow", "push"]
 
@@ -35,7 +40,8 @@ async def create_app(session: AsyncSession, *, name: str, redirect_uris: list[st
     if not redirect_uris:
         raise Invalid("Validation failed: Redirect URI can't be blank")
     for uri in redirect_uris:
-        if uri != OOB and ("://" not in uri or len(uri) > 2000 or any(c.isspace() for c in uri)):
+        if uri != OOB and (not _ABSOLUTE_URI.match(uri) or len(uri) > 2000
+                           or uri.split(":", 1)[0].lower() in _UNSAFE_SCHEMES):
             raise Invalid("Validation failed: Redirect URI must be an absolute URI")
     website = (website or "").strip() or None
     if website and (len(website) > 500 or any(c.isspace() for c in website)

@@ -400,3 +400,34 @@ class AnnouncementUnreacted(EventData):
     announcement_id: str
     account_id: str
     name: str
+
+
+@event_type("graph.note_set")
+class AccountNoteSet(EventData):
+    account_id: str
+    target_account_id: str  # the note itself is private and stays out of the log
+
+
+@event_type("graph.endorsed")
+class AccountEndorsed(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.unendorsed")
+class AccountUnendorsed(EventData):
+    account_id: str
+    target_account_id: str
+
+
+@event_type("graph.domain_blocked")
+class DomainBlocked(EventData):
+    account_id: str
+    domain: str
+
+
+@event_type("graph.domain_unblocked")
+class DomainUnblocked(EventData):
+    account_id: str
+    domain: str
+

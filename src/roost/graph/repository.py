@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.kit.clock import utcnow
 from roost.kit.errors import NotFound
 from roost.kit.paging import PageParams, fetch
-from roost.models import Account, Block, Follow, FollowRequest, Mute
+from roost.models import (Account, AccountDomainBlock, AccountNote, AccountPin, Block, Follow,
+                          FollowRequest, Mute)
 from roost.posts.repository import not_blocked
 
 
@@ -35,6 +36,8 @@ class Relationship:
     muting_expires_at: datetime | None = None
     requested: bool = False
     requested_by: bool = False
+    endorsed: bool = False
+    note: str = ""
 
 
 def active_mute(now: datetime | None = None) -> ColumnElement[bool]:
@@ -96,7 +99,21 @@ async def relationships(session: AsyncSession, viewer_id: int,
     )).all():
         rel = out[t]
         rel.muting, rel.muting_notifications, rel.muting_expires_at = True, hide, expires
+    for t, comment, pinned in (await session.execute(_own_extras(viewer_id, ids))).all():
+        out[t].note, out[t].endorsed = comment or "", bool(pinned)
     return out
+
+
+def _own_extras(viewer_id: int, ids: list[int]):  # noqa: ANN202
+    """(target, note, endorsed) for each target with a note or an endorsement: one query."""
+    notes = select(AccountNote.target_account_id.label("t"), AccountNote.comment.label("c"),
+                   literal(None).label("p")).where(AccountNote.account_id == viewer_id,
+                                                   AccountNote.target_account_id.in_(ids))
+    pins = select(AccountPin.target_account_id.label("t"), literal(None).label("c"),
+                  literal(1).label("p")).where(AccountPin.account_id == viewer_id,
+                                               AccountPin.target_account_id.in_(ids))
+    both = union_all(notes, pins).subquery()
+    return select(both.c.t, func.max(both.c.c), func.max(both.c.p)).group_by(both.c.t)
 
 
 # ---- predicates ---------------------------------------------------------------------------------
@@ -209,3 +226,45 @@ async def existing_accounts(session: AsyncSession, ids: list[int], *,
         return set()
     cond = Account.deleted_at.is_(None) if with_suspended else _active_account()
     return set((await session.execute(select(Account.id).where(Account.id.in_(ids), cond))).scalars())
+
+
+# ---- endorsements, domain blocks, familiar followers -------------------------------------------
+
+async def endorsement_count(session: AsyncSession, account_id: int) -> int:
+    return (await session.execute(select(func.count()).select_from(AccountPin).where(
+        AccountPin.account_id == account_id))).scalar_one()
+
+
+async def endorsed_accounts(session: AsyncSession, account_id: int, viewer_id: int | None,
+                            page: PageParams) -> list[tuple[int, Account]]:
+    """Accounts `account_id` features, newest endorsement first, keyed by the endorsement id;
+    suspended and deleted accounts and those blocking or blocked by the viewer left out."""
+    stmt = (select(AccountPin.id, Account).join(Account, Account.id == AccountPin.target_account_id)
+            .where(AccountPin.account_id == account_id, _active_account()))
+    if viewer_id is not None:
+        stmt = stmt.where(not_blocked(viewer_id, Account.id))
+    return [(k, a) for k, a in await fetch(session, stmt, AccountPin.id, page)]
+
+
+async def blocked_domains_page(session: AsyncSession, account_id: int,
+                               page: PageParams) -> list[tuple[int, str]]:
+    stmt = select(AccountDomainBlock.id, AccountDomainBlock.domain).where(
+        AccountDomainBlock.account_id == account_id)
+    return [(k, d) for k, d in await fetch(session, stmt, AccountDomainBlock.id, page)]
+
+
+async def familiar_followers(session: AsyncSession, viewer_id: int,
+                             ids: list[int]) -> dict[int, list[Account]]:
+    """For each target, the accounts the viewer follows that follow it (active, not blocked
+    either way with the viewer), in one query."""
+    mine = select(Follow.target_account_id).where(Follow.account_id == viewer_id)
+    stmt = (select(Follow.target_account_id, Account)
+            .join(Account, Account.id == Follow.account_id)
+            .where(Follow.target_account_id.in_(ids), Follow.account_id.in_(mine),
+                   Follow.account_id != viewer_id, _active_account(),
+                   not_blocked(viewer_id, Account.id))
+            .order_by(Follow.target_account_id, Follow.id.desc()))
+    out: dict[int, list[Account]] = {i: [] for i in ids}
+    for target, acc in (await session.execute(stmt)).all():
+        out[target].append(acc)
+    return out

@@ -22,7 +22,7 @@ from roost.jobs.queue import REGISTRY
 from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotFound
 from roost.kit.ids import new_id, parse_id
-from roost.models import Account, Block, Follow, FollowRequest, Mute, Notification
+from roost.models import Account, AccountPin, Block, Follow, FollowRequest, Mute, Notification
 
 MAX_MUTE_SECONDS = 10 * 365 * 24 * 3600
 MAX_LANGUAGES = 100
@@ -80,7 +80,9 @@ async def _drop_notification(session: AsyncSession, account_id: int, from_accoun
 
 
 def _languages(raw: list[str] | None) -> list[str] | None:
-    """Normalise a languages filter: None for all languages."""
+    """Normalise a languages filter: None for all languages (blank items are dropped, so a
+    form's `languages[]=` clears it)."""
+    raw = [item for item in raw or [] if str(item).strip()]
     if not raw:
         return None
     if len(raw) > MAX_LANGUAGES:
@@ -127,8 +129,21 @@ async def _stop_following(session: AsyncSession, follower_id: int, target_id: in
     await _drop_notification(session, target_id, follower_id, "follow")
     events.record(session, ev.Unfollowed(account_id=str(follower_id), target_account_id=str(target_id)),
                   actor_id=actor_id, subject_id=target_id, public=True)
+    await drop_endorsement(session, follower_id, target_id)  # only followed accounts are featured
     if purge:
         _timeline_job(session, "timelines.purge_account", follower_id, target_id)
+    return True
+
+
+async def drop_endorsement(session: AsyncSession, account_id: int, target_id: int) -> bool:
+    stmt = (delete(AccountPin).where(AccountPin.account_id == account_id,
+                                     AccountPin.target_account_id == target_id)
+            .returning(AccountPin.id))
+    if (await session.execute(stmt)).first() is None:
+        return False
+    events.record(session, ev.AccountUnendorsed(account_id=str(account_id),
+                                                target_account_id=str(target_id)),
+                  actor_id=account_id, subject_id=target_id, public=True)
     return True
 
 

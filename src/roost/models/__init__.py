@@ -6,7 +6,8 @@ from roost.models.conversations import AccountConversation
 from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
                                      CustomEmoji, SuggestionDismissal, TrendHide, TrendItem)
 from roost.models.events import Event
-from roost.models.graph import Block, Follow, FollowRequest, Mute
+from roost.models.graph import (AccountDomainBlock, AccountNote, AccountPin, Block, Follow,
+                                 FollowRequest, Mute)
 from roost.models.instance import SiteSetting
 from roost.models.jobs import Job
 from roost.models.media import MediaAttachment
@@ -19,7 +20,8 @@ from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pi
 __all__ = [
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",
-    "AccessToken", "Account", "AccountConversation", "Block", "Bookmark", "Event", "Favourite",
+    "AccessToken", "Account", "AccountConversation", "AccountDomainBlock", "AccountNote", "AccountPin",
+    "Block", "Bookmark", "Event", "Favourite",
     "Follow", "FollowRequest", "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
     "OAuthApp", "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
 ]

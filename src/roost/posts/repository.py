@@ -133,6 +133,15 @@ async def get_readable(session: AsyncSession, status_id: int | None, viewer_id: 
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def readable_many(session: AsyncSession, ids: list[int], viewer_id: int | None) -> list[Status]:
+    """The readable ones among `ids`, in the order asked."""
+    if not ids:
+        return []
+    found = {s.id: s for s in (await session.execute(
+        readable_by(viewer_id).where(Status.id.in_(ids)))).scalars()}
+    return [found[i] for i in ids if i in found]
+
+
 async def by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Status]:
     ids = list(set(ids))
     if not ids:

@@ -10,8 +10,8 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import (BigInteger, ColumnElement, Select, and_, bindparam, exists, or_, select, text,
-                        true)
+from sqlalchemy import (BigInteger, ColumnElement, Select, String, and_, bindparam, cast, exists,
+                        func, literal, or_, select, text, true)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -29,11 +29,24 @@ def _follows(viewer_id: int, target) -> ColumnElement[bool]:  # noqa: ANN001
                                   Follow.target_account_id == target))
 
 
+def wanted_language(follow=Follow, status=Status) -> ColumnElement[bool]:  # noqa: ANN001
+    """The follow's languages filter lets `status` through: no filter, a post without a
+    language, or one in the list (codes are letters, digits and '-', so the text match on the
+    JSON list is exact)."""
+    text_ = cast(follow.languages, String)  # a cleared filter may be JSON null: no '"' in it
+    listed = text_.like(literal('%"') + func.lower(status.language) + '"%')
+    return or_(follow.languages.is_(None), ~text_.like('%"%'), status.language.is_(None), listed)
+
+
 def home_rules(viewer_id: int) -> ColumnElement[bool]:
     """What makes a (readable) status belong in `viewer_id`'s home, besides whose it is:
-    reposts only from accounts followed with show_reblogs, and replies only when the viewer
-    also follows the account replied to (or it is a self-reply, or a reply to the viewer)."""
+    reposts only from accounts followed with show_reblogs, posts only in the languages the
+    follow asked for, and replies only when the viewer also follows the account replied to
+    (or it is a self-reply, or a reply to the viewer)."""
     return and_(
+        ~exists(select(1).where(Follow.account_id == viewer_id,
+                                Follow.target_account_id == Status.account_id,
+                                ~wanted_language())),
         or_(Status.reblog_of_id.is_(None), Status.account_id == viewer_id,
             exists(select(1).where(Follow.account_id == viewer_id,
                                    Follow.target_account_id == Status.account_id,
@@ -264,13 +277,15 @@ class FanOutPost(NamedTuple):
     reblog_of_id: int | None
     original_account_id: int | None  # the reposted post's author, for a repost
     followers_count: int  # the author's
+    language: str | None
 
 
 async def fan_out_post(session: AsyncSession, status_id: int) -> FanOutPost | None:
     """The post to fan out, or None when it is gone: deleted, or a repost of a deleted post."""
     original = aliased(Status)
     stmt = (select(Status.id, Status.account_id, Status.visibility, Status.in_reply_to_account_id,
-                   Status.reblog_of_id, original.account_id, Account.followers_count)
+                   Status.reblog_of_id, original.account_id, Account.followers_count,
+                   Status.language)
             .join(Account, Account.id == Status.account_id)
             .outerjoin(original, original.id == Status.reblog_of_id)
             .where(Status.id == status_id, Status.deleted_at.is_(None),
@@ -286,6 +301,7 @@ _REPLY_TO = bindparam("fan_reply_to_id", type_=BigInteger)
 _STATUS = bindparam("fan_status_id", type_=BigInteger)
 _ACTIVE_SINCE = bindparam("fan_active_since", type_=UTCDateTime)
 _NOW = bindparam("fan_now", type_=UTCDateTime)
+_LANGUAGE = bindparam("fan_language", type_=String)
 
 
 def _not_muting_or_blocking(author_id) -> ColumnElement[bool]:  # noqa: ANN001
@@ -302,7 +318,8 @@ def _not_muting_or_blocking(author_id) -> ColumnElement[bool]:  # noqa: ANN001
 
 
 @cache
-def _targets_statement(direct: bool, repost: bool, other_original: bool, reply: bool) -> Select:
+def _targets_statement(direct: bool, repost: bool, other_original: bool, reply: bool,
+                       language: bool) -> Select:
     """The fan-out targets of one shape of post, built once with bound parameters (building
     and caching a statement like this costs milliseconds of CPU)."""
     stmt = (select(Follow.account_id)
@@ -312,6 +329,10 @@ def _targets_statement(direct: bool, repost: bool, other_original: bool, reply: 
     if direct:
         stmt = stmt.where(exists(select(1).where(Mention.status_id == _STATUS,
                                                  Mention.account_id == Follow.account_id)))
+    if language:
+        text_ = cast(Follow.languages, String)  # see wanted_language
+        stmt = stmt.where(or_(Follow.languages.is_(None), ~text_.like('%"%'),
+                              text_.like(literal('%"') + _LANGUAGE + '"%')))
     if repost:
         stmt = stmt.where(Follow.show_reblogs.is_(True))
         if other_original:
@@ -330,15 +351,18 @@ async def fan_out_targets(session: AsyncSession, post: FanOutPost, *, active_sin
     they arrive from one query (a server-side cursor on PostgreSQL): followers active since
     `active_since` who neither mute nor block the author (nor the reposted post's author) nor
     are blocked, who may see it (direct: only those mentioned) and want it (reposts: only with
-    show_reblogs; replies: only followers of the account replied to, or that account)."""
+    show_reblogs; replies: only followers of the account replied to, or that account; posts with
+    a language: only followers whose follow has no languages filter or lists it)."""
     reply = post.in_reply_to_account_id not in (None, post.account_id)
     repost = post.reblog_of_id is not None
     stmt = _targets_statement(post.visibility == "direct", repost,
-                              repost and post.original_account_id != post.account_id, reply)
+                              repost and post.original_account_id != post.account_id, reply,
+                              post.language is not None)
     params = {"fan_author_id": post.account_id, "fan_active_since": active_since,
               "fan_now": utcnow(), "fan_status_id": post.id,
               "fan_original_author_id": post.original_account_id,
-              "fan_reply_to_id": post.in_reply_to_account_id}
+              "fan_reply_to_id": post.in_reply_to_account_id,
+              "fan_language": (post.language or "").lower()}
     result = await session.stream_scalars(stmt, params, execution_options={"yield_per": batch})
     try:
         async for ids in result.partitions():

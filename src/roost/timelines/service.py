@@ -12,13 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost import runtime
 from roost.kit.paging import PageParams
 from roost.models import Account, Status
-from roost.timelines import feeds
+from roost.timelines import feeds, reposts
 from roost.timelines import repository as repo
 
 log = logging.getLogger("roost.timelines")
 
 
 async def home(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
+    """A page of home, reposts collapsed (timelines/reposts.py)."""
+    statuses = await _home(session, viewer, page)
+    if not statuses or not any(st.reblog_of_id for st in statuses):
+        return statuses
+    below = await _home(session, viewer, PageParams(statuses[-1].id, None, None, reposts.FALLOFF))
+    return reposts.collapse(statuses, below)
+
+
+async def _home(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
     redis = runtime.redis()
     if redis is None:
         return await repo.home_from_db(session, viewer, page)

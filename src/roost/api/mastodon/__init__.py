@@ -4,12 +4,14 @@ from fastapi import APIRouter
 
 from roost.api.mastodon import (accounts, apps, graph, instance, media, notifications, statuses,
                                 timelines)
-from roost.api.mastodon import (announcements, conversations, notifications_v2, polls, registrations, reports,
-                                scheduled_statuses, suggestions, trends)
+from roost.api.mastodon import (announcements, conversations, notifications_v2, personal, polls,
+                                push_policy, registrations, reports, scheduled_statuses,
+                                suggestions, trends)
 
 router = APIRouter()
-# graph before accounts: /accounts/relationships must win over /accounts/{id}.
-for module in (instance, apps, registrations, graph, accounts, statuses, timelines, notifications,
-               media, notifications_v2, conversations, trends, suggestions,
-               reports, polls, scheduled_statuses, announcements):
+# graph before accounts: /accounts/relationships must win over /accounts/{id}; push_policy
+# before notifications_v2: /v2/notifications/policy must win over /v2/notifications/{group_key}.
+for module in (instance, apps, registrations, graph, personal, accounts, statuses, timelines,
+               notifications, push_policy, media, notifications_v2, conversations, trends,
+               suggestions, reports, polls, scheduled_statuses, announcements):
     router.include_router(module.router)

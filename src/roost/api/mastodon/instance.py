@@ -14,11 +14,14 @@ from roost.config import Settings
 from roost.instance import repository as repo
 from roost.instance import site as site_settings
 from roost.instance import wellknown
+from roost.instance.languages import LANGUAGES
 from roost.instance.site import Site
 
 api = APIRouter(dependencies=[Depends(per_ip)])  # counted per IP; included into `router` below
 
-VERSION = f"{MASTODON_API_VERSION} (compatible; Roost {__version__})"
+# Strict semver with build metadata, like forks ("4.3.0+glitch", "4.3.0+hometown-1.1.1"): apps
+# that compare versions (Phanpy's compare-versions, Mastodon.py) read it as Mastodon 4.3.0.
+VERSION = f"{MASTODON_API_VERSION}+roost-{__version__}"
 IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 
 
@@ -69,7 +72,7 @@ async def instance_v2(session: DbSession, settings: AppSettings) -> dict:
         "source_url": settings.source_url or base,
         "description": site.description,
         "usage": {"users": {"active_month": await repo.active_users(session, 30)}},
-        "thumbnail": {"url": site.thumbnail_url},
+        "thumbnail": {"url": site.thumbnail_url, "blurhash": None, "versions": {}},
         "icon": [],
         "languages": site.languages,
         "configuration": {
@@ -149,6 +152,11 @@ async def domain_blocks() -> list[dict]:
 @api.get("/api/v1/instance/translation_languages")
 async def translation_languages() -> dict:
     return {}
+
+
+@api.get("/api/v1/instance/languages")
+async def languages() -> list[dict]:
+    return [{"code": code, "name": name} for code, name in LANGUAGES.items()]
 
 
 @api.get("/api/v1/instance/activity")

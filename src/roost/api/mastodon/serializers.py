@@ -252,8 +252,8 @@ def relationship(rel) -> dict:  # noqa: ANN001 - roost.graph.repository.Relation
         "requested": rel.requested,
         "requested_by": rel.requested_by,
         "domain_blocking": False,
-        "endorsed": False,
-        "note": "",
+        "endorsed": rel.endorsed,
+        "note": rel.note,
     }
 
 

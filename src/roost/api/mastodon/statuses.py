@@ -9,7 +9,7 @@ from roost.api.mastodon.paging import PageParams, page_params, set_link_header
 from roost.api.mastodon.presenter import Presenter
 from roost.api.params import as_bool, as_list, as_str, read_params
 from roost.auth.actor import Actor
-from roost.kit.errors import NotFound
+from roost.kit.errors import Invalid, NotFound
 from roost.kit.ids import parse_id
 from roost.models import ScheduledStatus
 from roost.polls.service import from_params as poll_params
@@ -45,6 +45,23 @@ async def create_status(request: Request, session: DbSession,
         return await presenter.status(result)
     status = await service.create_post(session, actor.account, new)
     return await presenter.status(status)
+
+
+MAX_STATUSES = 20  # Mastodon's limit for GET /api/v1/statuses?id[]=
+
+
+@router.get("/statuses")
+async def get_statuses(request: Request, session: DbSession,
+                       actor: Actor | None = maybe_user("read:statuses")) -> list[dict]:
+    """Several statuses at once (Mastodon 4.3); unknown and unreadable ids are left out."""
+    ids = [as_str(x) for x in as_list(request.query_params.getlist("id[]") or
+                                     request.query_params.getlist("id"))]
+    if len(ids) > MAX_STATUSES:
+        raise Invalid(f"Validation failed: at most {MAX_STATUSES} ids at once")
+    parsed = list(dict.fromkeys(i for i in (parse_id(x) for x in ids) if i is not None))
+    viewer = actor.account if actor else None
+    statuses = await repo.readable_many(session, parsed, viewer.id if viewer else None)
+    return await Presenter(session, viewer).statuses(statuses)
 
 
 @router.get("/statuses/{status_id}")

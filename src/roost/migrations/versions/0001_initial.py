@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:25:55.865104
+Create Date: 2026-11-25 02:37:23.297062
 """
 from alembic import op
 import sqlalchemy as sa
@@ -171,6 +171,42 @@ def upgrade() -> None:
     with op.batch_alter_table('account_conversations', schema=None) as batch_op:
         batch_op.create_index('ix_account_conversations_page', ['account_id', 'last_status_id'], unique=False)
         batch_op.create_index('ix_account_conversations_status', ['last_status_id'], unique=False)
+
+    op.create_table('account_domain_blocks',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('domain', sa.String(length=253), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_account_domain_blocks_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_domain_blocks')),
+    sa.UniqueConstraint('account_id', 'domain', name=op.f('uq_account_domain_blocks_account_id_domain'))
+    )
+    with op.batch_alter_table('account_domain_blocks', schema=None) as batch_op:
+        batch_op.create_index('ix_account_domain_blocks_page', ['account_id', 'id'], unique=False)
+
+    op.create_table('account_notes',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('target_account_id', sa.BigInteger(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_account_notes_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_account_notes_target_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_notes')),
+    sa.UniqueConstraint('account_id', 'target_account_id', name=op.f('uq_account_notes_account_id_target_account_id'))
+    )
+    op.create_table('account_pins',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('target_account_id', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_account_pins_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_account_pins_target_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_pins')),
+    sa.UniqueConstraint('account_id', 'target_account_id', name=op.f('uq_account_pins_account_id_target_account_id'))
+    )
+    with op.batch_alter_table('account_pins', schema=None) as batch_op:
+        batch_op.create_index('ix_account_pins_account_page', ['account_id', 'id'], unique=False)
 
     op.create_table('announcement_dismissals',
     sa.Column('announcement_id', sa.BigInteger(), nullable=False),
@@ -639,6 +675,15 @@ def downgrade() -> None:
     op.drop_table('blocks')
     op.drop_table('announcement_reactions')
     op.drop_table('announcement_dismissals')
+    with op.batch_alter_table('account_pins', schema=None) as batch_op:
+        batch_op.drop_index('ix_account_pins_account_page')
+
+    op.drop_table('account_pins')
+    op.drop_table('account_notes')
+    with op.batch_alter_table('account_domain_blocks', schema=None) as batch_op:
+        batch_op.drop_index('ix_account_domain_blocks_page')
+
+    op.drop_table('account_domain_blocks')
     with op.batch_alter_table('account_conversations', schema=None) as batch_op:
         batch_op.drop_index('ix_account_conversations_status')
         batch_op.drop_index('ix_account_conversations_page')
