@@ -121,6 +121,19 @@ async def test_webp_and_gif_uploads(api, app, make):
     assert served.headers["content-type"] == "image/gif"
 
 
+@pytest.mark.parametrize(("fmt", "ctype"), [("webp", "image/webp"), ("png", "image/png")])
+async def test_animated_webp_and_apng_uploads_stay_animated(api, app, make, fmt, ctype):
+    alice = await make.account()
+    r = await upload(api, alice, images.animated(fmt, frames=3), f"x.{fmt}", ctype, version="v2")
+    body = r.json()
+    assert r.status_code == 200 and body["type"] == "image" and body["url"].endswith(f".{fmt}")
+    stored = local_path(app, body["url"]).read_bytes()
+    assert images.open_bytes(stored).n_frames == 3
+    assert b"SpyCam" not in stored and b"secret-text-chunk" not in stored
+    served = await api.get(body["url"].removeprefix("http://roost.test"))
+    assert served.headers["content-type"] == ctype
+
+
 async def test_file_type_comes_from_the_bytes_not_the_name(api, app, make):
     alice = await make.account()
     for data, name, ctype in [(b"just some text, honest", "cat.jpg", "image/jpeg"),

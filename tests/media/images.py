@@ -143,3 +143,23 @@ def blurhash_decode(hash_: str, width: int, height: int) -> list[list[tuple[int,
 
 def open_bytes(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data))
+
+
+def animated(fmt: str, frames: int = 3, size: tuple[int, int] = (60, 40),
+             durations: list[int] | None = None) -> bytes:
+    """An animated WebP or APNG with EXIF / a text chunk that must not survive."""
+    colours = ["red", "green", "blue", "yellow", "white"]
+    ims = [Image.new("RGBA", size, colours[i % len(colours)]) for i in range(frames)]
+    durations = durations or [80 + 10 * i for i in range(frames)]
+    buf = io.BytesIO()
+    if fmt == "webp":
+        exif = Image.Exif()
+        exif[ExifTags.Base.Make] = "SpyCam"
+        ims[0].save(buf, "WEBP", save_all=True, append_images=ims[1:], duration=durations, loop=2,
+                    exif=exif, lossless=True)
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "secret-text-chunk")
+        ims[0].save(buf, "PNG", save_all=True, append_images=ims[1:], duration=durations, loop=2,
+                    pnginfo=info)
+    return buf.getvalue()

@@ -189,3 +189,36 @@ def test_cmyk_is_converted_to_matching_rgb():
     r, g, b = images.open_bytes(processing.process_attachment(data, max_pixels=LIMIT).original.data) \
         .getpixel((20, 15))
     assert r > 200 and g < 60 and b < 60  # cyan 0, magenta + yellow full: red
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png"])
+def test_animated_webp_and_apng_keep_frames_and_durations_without_metadata(fmt):
+    src = images.animated(fmt, frames=4, durations=[50, 120, 200, 90])
+    done = processing.process_attachment(src, max_pixels=LIMIT)
+    assert done.type == "image" and done.original.ext == fmt
+    out = images.open_bytes(done.original.data)
+    assert out.n_frames == 4 and out.info.get("loop") == 2
+    seen = []
+    for i in range(out.n_frames):
+        out.seek(i)
+        out.load()  # WebP fills in the frame's duration on load
+        seen.append(out.info.get("duration"))
+        colour = out.convert("RGB").getpixel((5, 5))
+        want = [(255, 0, 0), (0, 128, 0), (0, 0, 255), (255, 255, 0)][i]
+        assert max(abs(a - b) for a, b in zip(colour, want, strict=True)) <= 8  # WebP is lossy
+    assert seen == [50, 120, 200, 90]
+    assert b"SpyCam" not in done.original.data and b"secret-text-chunk" not in done.original.data
+    assert getattr(images.open_bytes(done.thumbnail.data), "n_frames", 1) == 1  # a still preview
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png"])
+def test_animation_bombs_are_refused_before_decoding(fmt, monkeypatch):
+    from roost.media import animation
+
+    monkeypatch.setattr(animation, "MAX_FRAMES", 5)
+    with pytest.raises(Invalid, match="at most 5 frames"):
+        processing.process_attachment(images.animated(fmt, frames=6), max_pixels=LIMIT)
+    # 5 frames of 70x70 = 24,500 pixels: each frame fits 5,000, all together exceed 4 x 5,000
+    with pytest.raises(Invalid, match="all frames together"):
+        processing.process_attachment(images.animated(fmt, frames=5, size=(70, 70)),
+                                      max_pixels=5_000)

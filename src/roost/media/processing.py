@@ -3,7 +3,8 @@ downscale, thumbnail, blurhash. Pure functions of bytes; CPU-bound, so callers r
 
 Every stored image is a fresh encode of pixels only: no EXIF, GPS, XMP, ICC profile (pixels are
 converted to sRGB first) or text chunks survive. Animated GIFs are the exception that is not
-re-encoded: their blocks are copied without metadata (see gif.py)."""
+re-encoded: their blocks are copied without metadata (see gif.py). Animated WebP and APNG are
+re-encoded frame by frame (animation.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from roost.kit.errors import Invalid
-from roost.media import blurhash, gif
+from roost.media import animation, blurhash, gif
 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_SIDE = 3840
 THUMB_SIDE = 640
 BLURHASH_SIDE = 32
-MAX_GIF_FRAMES = 1000
+MAX_GIF_FRAMES = animation.MAX_FRAMES
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
 
@@ -59,6 +60,11 @@ def pixel_limit(max_pixels: int) -> int:
     return min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
 
 
+def animation_budget(max_pixels: int) -> int:
+    """Pixels of all frames of an animated WebP/APNG together: four full-size stills' worth."""
+    return 4 * pixel_limit(max_pixels)
+
+
 def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
     """Identify the image from its bytes and check its size from the header, before decoding."""
     try:
@@ -76,13 +82,13 @@ def open_image(data: bytes, *, max_pixels: int) -> Image.Image:
     return im
 
 
-def _decode(im: Image.Image) -> Image.Image:
+def _decode(im: Image.Image, icc: bytes | None = None) -> Image.Image:
     """Decode the current frame into a detached image with no metadata but the ICC profile
-    (which is applied to the pixels and then dropped)."""
+    (which is applied to the pixels and then dropped; `icc` overrides the frame's own)."""
     try:
         im.load()
         orientation = im.getexif().get(0x0112) if im.format in ("JPEG", "WEBP", "PNG") else None
-        icc = im.info.get("icc_profile")
+        icc = icc or im.info.get("icc_profile")
         transparency = "transparency" in im.info
         frame = im.copy()
     except Image.DecompressionBombError as exc:
@@ -173,11 +179,21 @@ def process_attachment(data: bytes, *, max_pixels: int) -> Processed:
     im = open_image(data, max_pixels=max_pixels)
     source = im.format or ""
     animated_gif = source == "GIF" and getattr(im, "is_animated", False)
+    animated = animation.is_animated(im)
+    if animated:
+        animation.check(im, pixel_budget=animation_budget(max_pixels))
+    icc = im.info.get("icc_profile")
     still = _decode(im)  # for animations: the first frame, for the preview
     thumb = _thumbnail(still)
     hash_ = blurhash_of(still)
     if animated_gif:
         original = _animated_gif(data, im)
+    elif animated:
+        try:
+            raw, ext = animation.reencode(im, lambda frame: _decode(frame, icc))
+        except (OSError, ValueError, EOFError) as exc:
+            raise Invalid(UNREADABLE) from exc
+        original = Encoded(raw, ext, im.width, im.height)
     else:
         original = encode(_fit(still, MAX_SIDE), _still_format(source))
     return Processed(original=original, thumbnail=thumb, blurhash=hash_)
