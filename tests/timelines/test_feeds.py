@@ -82,8 +82,10 @@ async def test_fan_out_reaches_active_followers_with_a_feed(api, make, db, redis
 
 async def test_fan_out_in_several_batches_reaches_everyone(api, make, db, redis, run_jobs,
                                                            monkeypatch):
-    """Targets come from one query in batches of BATCH, each batch one Redis call, several in
-    flight: everyone who should get the post gets it, whichever batch they fall in."""
+    """Targets come from one query, FETCH at a time, cut into batches of BATCH, each batch one
+    Redis call, several in flight: everyone who should get the post gets it, whichever batch
+    they fall in."""
+    monkeypatch.setattr(feeds, "FETCH", 3)  # 9 followers: 3 round trips, each cut in 2 + 1
     monkeypatch.setattr(feeds, "BATCH", 2)
     monkeypatch.setattr(feeds, "IN_FLIGHT", 2)
     author = await make.account()

@@ -345,10 +345,23 @@ def _targets_statement(direct: bool, repost: bool, other_original: bool, reply: 
     return stmt
 
 
+async def _stream_ids(session: AsyncSession, stmt: Select, params: dict,
+                     fetch: int) -> AsyncIterator[Sequence[int]]:
+    """The ids a one-column statement selects, `fetch` at a time from a server-side cursor (on
+    PostgreSQL), through Core rather than the ORM (a third of the CPU)."""
+    conn = await session.connection()
+    result = await conn.stream(stmt, params, execution_options={"yield_per": fetch})
+    try:
+        async for ids in result.scalars().partitions():
+            yield ids
+    finally:
+        await result.close()
+
+
 async def fan_out_targets(session: AsyncSession, post: FanOutPost, *, active_since: datetime,
-                          batch: int) -> AsyncIterator[Sequence[int]]:
-    """The ids of the followers whose home feed should get `post`, in batches of `batch` as
-    they arrive from one query (a server-side cursor on PostgreSQL): followers active since
+                          fetch: int) -> AsyncIterator[Sequence[int]]:
+    """The ids of the followers whose home feed should get `post`, `fetch` at a time as they
+    arrive from one query (a server-side cursor on PostgreSQL): followers active since
     `active_since` who neither mute nor block the author (nor the reposted post's author) nor
     are blocked, who may see it (direct: only those mentioned) and want it (reposts: only with
     show_reblogs; replies: only followers of the account replied to, or that account; posts with
@@ -363,26 +376,18 @@ async def fan_out_targets(session: AsyncSession, post: FanOutPost, *, active_sin
               "fan_original_author_id": post.original_account_id,
               "fan_reply_to_id": post.in_reply_to_account_id,
               "fan_language": (post.language or "").lower()}
-    result = await session.stream_scalars(stmt, params, execution_options={"yield_per": batch})
-    try:
-        async for ids in result.partitions():
-            yield ids
-    finally:
-        await result.close()
+    async for ids in _stream_ids(session, stmt, params, fetch):
+        yield ids
 
 
 async def live_followers(session: AsyncSession, account_id: int, *, active_since: datetime,
-                         batch: int) -> AsyncIterator[Sequence[int]]:
+                         fetch: int) -> AsyncIterator[Sequence[int]]:
     """Ids of `account_id`'s followers active since `active_since` (only they can have a home
-    feed), in batches of `batch` from one query, for removals."""
+    feed), `fetch` at a time from one query, for removals."""
     stmt = (select(Follow.account_id).join(User, User.account_id == Follow.account_id)
             .where(Follow.target_account_id == account_id, User.last_active_at >= active_since))
-    result = await session.stream_scalars(stmt, execution_options={"yield_per": batch})
-    try:
-        async for ids in result.partitions():
-            yield ids
-    finally:
-        await result.close()
+    async for ids in _stream_ids(session, stmt, {}, fetch):
+        yield ids
 
 
 async def merge_candidates(session: AsyncSession, viewer: Account, target_id: int, *,
