@@ -13,6 +13,9 @@ Known schema deviations (the schema is stricter than real Mastodon; Roost follow
 - `contact.email` (v2) and `email` (v1) of the instance are required and must be emails. With no
   ROOST_CONTACT_EMAIL and no admin, Roost answers "" as Mastodon does with no site_contact_email.
   A real deployment has an admin, as this server does, so the run never meets that case.
+- `GET /api/v1/filters` answers one V1Filter in the schema; Mastodon answers a list of them, and
+  so does Roost (Tusky and other v1 clients read a list). It is left out of the run
+  (SCHEMA_DEVIATIONS); tests/api/test_filters.py checks each item against V1Filter.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ ST = str(Path(sys.executable).parent / "st")
 SEED = 20240611
 MAX_EXAMPLES = int(os.environ.get("ROOST_SCHEMATHESIS_MAX_EXAMPLES", "10"))
 PASSWORD = "a long enough password"
+SCHEMA_DEVIATIONS = {"GET /api/v1/filters"}
 SCOPES = "read write follow push"
 ADMIN_EMAIL = "admin@conformance.example"
 
@@ -158,6 +162,10 @@ def seed(url: str) -> tuple[str, dict[str, list[str]]]:
         scheduled = _ok(c.post("/api/v1/statuses", headers=a, json={
             "status": "Later", "scheduled_at": "2100-01-01T12:00:00Z",
             "poll": {"options": ["yes", "no"], "expires_in": 3600}}))
+        flt = _ok(c.post("/api/v2/filters", headers=a, json={
+            "title": "seeded", "context": ["home"], "keywords_attributes": [{"keyword": "nope"}]}))
+        filtered = _ok(c.post(f"/api/v2/filters/{flt['id']}/statuses", headers=a,
+                              json={"status_id": theirs["id"]}))
         notes: list = []
         deadline = time.time() + 10  # jobs make the notifications
         while len(notes) < 3 and time.time() < deadline:
@@ -170,7 +178,9 @@ def seed(url: str) -> tuple[str, dict[str, list[str]]]:
                    "scheduled": [scheduled["id"]],
                    "media": [media.json()["id"]],
                    "notifications": [n["id"] for n in notes],
-                   "tags": ["roost"]}
+                   "tags": ["roost"], "filters": [flt["id"]],
+                   "filter_keywords": [k["id"] for k in flt["keywords"]],
+                   "filter_statuses": [filtered["id"]]}
 
 
 # path parameter -> the seeded ids it draws from, per group of operations
@@ -180,7 +190,11 @@ BINDINGS = [("^/api/v1/(accounts|follow_requests)/", "accounts", ("id", "account
             ("^/api/v1/notifications/", "notifications", ("id",)),
             ("^/api/v1/polls/", "polls", ("id",)),
             ("^/api/v1/scheduled_statuses/", "scheduled", ("id",)),
-            ("^/api/v1/timelines/tag/", "tags", ("hashtag",))]
+            ("^/api/v1/timelines/tag/", "tags", ("hashtag",)),
+            ("^/api/v2/filters/[{]", "filters", ("id", "filter_id")),
+            ("^/api/v2/filters/keywords/", "filter_keywords", ("id",)),
+            ("^/api/v1/filters/", "filter_keywords", ("id",)),
+            ("^/api/v2/filters/statuses/", "filter_statuses", ("id",))]
 
 
 def st_config(ids: dict[str, list[str]]) -> str:
@@ -205,7 +219,8 @@ def conformance_server(tmp_path_factory):
 
 def test_schema_conformance(conformance_server, tmp_path):
     schema = json.loads(SCHEMA_PATH.read_text())
-    operations = served_operations(conformance_server.server.config.app, schema)
+    operations = [op for op in served_operations(conformance_server.server.config.app, schema)
+                  if op not in SCHEMA_DEVIATIONS]
     assert len(operations) > 70
     _create_admin(conformance_server)
     token, ids = seed(conformance_server.url)

@@ -30,6 +30,8 @@ def _assign(out: dict, key: str, value: Any) -> None:
                 return
             if last:
                 cur.append(value)
+            elif cur and isinstance(cur[-1], dict) and parts[i + 1] not in cur[-1]:
+                cur = cur[-1]  # as Rails: a[][x]=1&a[][y]=2 is one object, [{x: 1, y: 2}]
             else:
                 cur.append({})
                 cur = cur[-1]

@@ -431,3 +431,67 @@ class DomainUnblocked(EventData):
     account_id: str
     domain: str
 
+
+@event_type("filter.created")
+class FilterCreated(EventData):
+    filter_id: str
+    account_id: str
+    title: str
+    context: list[str]
+    action: str
+    expires_at: str | None = None
+    keyword_ids: list[str] = []
+
+
+@event_type("filter.updated")
+class FilterUpdated(EventData):
+    filter_id: str
+    account_id: str
+    fields: list[str]
+
+
+@event_type("filter.deleted")
+class FilterDeleted(EventData):
+    filter_id: str
+    account_id: str
+
+
+@event_type("filter.keyword_added")
+class FilterKeywordAdded(EventData):
+    filter_id: str
+    account_id: str
+    keyword_id: str
+    keyword: str
+    whole_word: bool
+
+
+@event_type("filter.keyword_updated")
+class FilterKeywordUpdated(EventData):
+    filter_id: str
+    account_id: str
+    keyword_id: str
+    keyword: str
+    whole_word: bool
+
+
+@event_type("filter.keyword_removed")
+class FilterKeywordRemoved(EventData):
+    filter_id: str
+    account_id: str
+    keyword_id: str
+
+
+@event_type("filter.status_added")
+class FilterStatusAdded(EventData):
+    filter_id: str
+    account_id: str
+    filter_status_id: str
+    status_id: str
+
+
+@event_type("filter.status_removed")
+class FilterStatusRemoved(EventData):
+    filter_id: str
+    account_id: str
+    filter_status_id: str
+    status_id: str

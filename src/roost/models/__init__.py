@@ -6,6 +6,7 @@ from roost.models.conversations import AccountConversation
 from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
                                      CustomEmoji, SuggestionDismissal, TrendHide, TrendItem)
 from roost.models.events import Event
+from roost.models.filters import CustomFilter, CustomFilterKeyword, CustomFilterStatus
 from roost.models.graph import (AccountDomainBlock, AccountNote, AccountPin, Block, Follow,
                                  FollowRequest, Mute)
 from roost.models.instance import SiteSetting
@@ -21,7 +22,7 @@ __all__ = [
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",
     "AccessToken", "Account", "AccountConversation", "AccountDomainBlock", "AccountNote", "AccountPin",
-    "Block", "Bookmark", "Event", "Favourite",
+    "Block", "Bookmark", "CustomFilter", "CustomFilterKeyword", "CustomFilterStatus", "Event", "Favourite",
     "Follow", "FollowRequest", "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
     "OAuthApp", "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
 ]

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from roost.api.mastodon import (accounts, apps, graph, instance, media, notifications, statuses,
                                 timelines)
-from roost.api.mastodon import (announcements, conversations, notifications_v2, personal, polls,
+from roost.api.mastodon import (announcements, conversations, filters, notifications_v2, personal, polls,
                                 push_policy, registrations, reports, scheduled_statuses,
                                 suggestions, trends)
 
@@ -13,5 +13,5 @@ router = APIRouter()
 # before notifications_v2: /v2/notifications/policy must win over /v2/notifications/{group_key}.
 for module in (instance, apps, registrations, graph, personal, accounts, statuses, timelines,
                notifications, push_policy, media, notifications_v2, conversations, trends,
-               suggestions, reports, polls, scheduled_statuses, announcements):
+               suggestions, reports, polls, scheduled_statuses, announcements, filters):
     router.include_router(module.router)

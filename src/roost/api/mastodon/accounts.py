@@ -127,7 +127,7 @@ async def account_statuses(account_id: int, request: Request, response: Response
                               only_media=as_bool(only_media), tagged=tagged or None)
     rows = await queries.profile_statuses(session, account, viewer.id if viewer else None, page, f)
     set_link_header(request, response, [s.id for s in rows])
-    return await Presenter(session, viewer).statuses(rows)
+    return await Presenter(session, viewer, filter_context="account").statuses(rows)
 
 
 from roost.api.mastodon import markers, search  # noqa: E402 - sub-routers share this prefix

@@ -40,7 +40,7 @@ async def list_notifications(request: Request, response: Response, session: DbSe
                              actor: Actor = user("read:notifications")) -> list[dict]:
     rows = await repo.page(session, actor.account.id, await read_filter(request), page)
     set_link_header(request, response, [n.id for n in rows])
-    return await Presenter(session, actor.account).notifications(rows)
+    return await Presenter(session, actor.account, filter_context="notifications").notifications(rows)
 
 
 @router.get("/v1/notifications/unread_count")
@@ -61,7 +61,8 @@ async def clear(session: DbSession, actor: Actor = user("write:notifications")) 
 async def get_notification(notification_id: int, session: DbSession,
                            actor: Actor = user("read:notifications")) -> dict:
     row = await repo.get(session, actor.account.id, parse_id(str(notification_id)))
-    rendered = await Presenter(session, actor.account).notifications([row] if row else [])
+    rendered = await Presenter(session, actor.account, filter_context="notifications").notifications(
+        [row] if row else [])
     if not rendered:
         raise NotFound()
     return rendered[0]

@@ -46,7 +46,7 @@ async def list_groups(request: Request, response: Response, session: DbSession,
     if groups:
         set_link_header(request, response, [max(g.page_max_id for g in groups),
                                             min(g.page_min_id for g in groups)])
-    return await Presenter(session, actor.account).notification_groups(
+    return await Presenter(session, actor.account, filter_context="notifications").notification_groups(
         groups, paginated=True, partial_avatars=partial)
 
 
@@ -64,7 +64,7 @@ async def unread_count(request: Request, session: DbSession,
 async def get_group(group_key: str, session: DbSession,
                     actor: Actor = user("read:notifications")) -> dict:
     group = await grouping.get(session, actor.account.id, group_key)
-    rendered = await Presenter(session, actor.account).notification_groups(
+    rendered = await Presenter(session, actor.account, filter_context="notifications").notification_groups(
         [group] if group else [], paginated=False)
     if not rendered["notification_groups"]:
         raise NotFound()

@@ -13,15 +13,20 @@ from roost import runtime
 from roost.models import (Account, Bookmark, Favourite, MediaAttachment, Mention, Notification,
                           OAuthApp, Pin, Status, StatusTag, Tag)
 from roost.api.mastodon import serializers as ser
+from roost.api.mastodon.filtering import apply_filters
 from roost.kit.clock import utcnow
 from roost.polls import repository as polls_repo
 
 
 class Presenter:
-    def __init__(self, session: AsyncSession, viewer: Account | None) -> None:
+    def __init__(self, session: AsyncSession, viewer: Account | None, *,
+                 filter_context: str | None = None) -> None:
+        """`filter_context` (home, notifications, public, thread, account): where the statuses
+        are shown, for the viewer's filters (api/mastodon/filtering.py)."""
         self.session = session
         self.viewer = viewer
         self.viewer_id = viewer.id if viewer else None
+        self.filter_context = filter_context
 
     # ---- accounts -------------------------------------------------------------------------
     async def accounts(self, accounts: Sequence[Account]) -> list[dict]:
@@ -121,7 +126,8 @@ class Presenter:
                                               viewer_id=self.viewer_id) if orig else None)
             else:
                 out.append(render(st))
-        return [o for o in out if o is not None]
+        return await apply_filters(self.session, self.viewer_id, [o for o in out if o is not None],
+                                   self.filter_context)
 
     async def _polls(self, status_ids: list[int]) -> dict[int, dict]:
         """Poll entities by post id: the polls in one query, the viewer's votes in another."""

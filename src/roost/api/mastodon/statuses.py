@@ -127,9 +127,10 @@ async def status_context(status_id: str, session: DbSession,
     if status is None:
         raise NotFound()
     ancestors, descendants = await repo.thread_context(session, status, vid)
-    presenter = Presenter(session, viewer)
-    rendered = await presenter.statuses(ancestors + descendants)
-    return {"ancestors": rendered[: len(ancestors)], "descendants": rendered[len(ancestors):]}
+    rendered = {d["id"]: d for d in await Presenter(session, viewer, filter_context="thread")
+                .statuses(ancestors + descendants)}
+    return {"ancestors": [rendered[k] for k in (str(s.id) for s in ancestors) if k in rendered],
+            "descendants": [rendered[k] for k in (str(s.id) for s in descendants) if k in rendered]}
 
 
 def _action(path: str, fn, scope: str):  # noqa: ANN001

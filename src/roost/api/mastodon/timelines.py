@@ -19,9 +19,11 @@ Page = Annotated[PageParams, Depends(page_params(20, 40))]
 
 
 async def _render(request: Request, response: Response, session: DbSession,
-                  viewer, rows) -> list[dict]:  # noqa: ANN001
+                  viewer, rows, context: str) -> list[dict]:  # noqa: ANN001
+    """The Link header comes from the rows read, so a page thinned by `hide` filters still
+    pages on from where the read stopped."""
     set_link_header(request, response, [s.id for s in rows])
-    return await Presenter(session, viewer).statuses(rows)
+    return await Presenter(session, viewer, filter_context=context).statuses(rows)
 
 
 def _names(value) -> list[str]:  # noqa: ANN001
@@ -32,7 +34,7 @@ def _names(value) -> list[str]:  # noqa: ANN001
 async def home(request: Request, response: Response, session: DbSession, page: Page,
                actor: Actor = user("read:statuses")) -> list[dict]:
     rows = await service.home(session, actor.account, page)
-    return await _render(request, response, session, actor.account, rows)
+    return await _render(request, response, session, actor.account, rows, "home")
 
 
 @router.get("/v1/timelines/public")
@@ -43,7 +45,7 @@ async def public(request: Request, response: Response, session: DbSession, page:
     rows = await service.public(session, viewer, page, local=as_bool(p.get("local")),
                                 remote=as_bool(p.get("remote")),
                                 only_media=as_bool(p.get("only_media")))
-    return await _render(request, response, session, viewer, rows)
+    return await _render(request, response, session, viewer, rows, "public")
 
 
 @router.get("/v1/timelines/tag/{hashtag}")
@@ -55,4 +57,4 @@ async def tag(hashtag: str, request: Request, response: Response, session: DbSes
                              all_=_names(p.get("all")), none=_names(p.get("none")),
                              local=as_bool(p.get("local")), remote=as_bool(p.get("remote")),
                              only_media=as_bool(p.get("only_media")))
-    return await _render(request, response, session, viewer, rows)
+    return await _render(request, response, session, viewer, rows, "public")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:37:23.297062
+Create Date: 2026-11-25 03:05:47.955983
 """
 from alembic import op
 import sqlalchemy as sa
@@ -237,6 +237,21 @@ def upgrade() -> None:
     with op.batch_alter_table('blocks', schema=None) as batch_op:
         batch_op.create_index('ix_blocks_target', ['target_account_id', 'account_id'], unique=False)
 
+    op.create_table('custom_filters',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('context', roost.kit.types.JSONType(), nullable=False),
+    sa.Column('action', sa.String(length=8), nullable=False),
+    sa.Column('expires_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_custom_filters_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_filters'))
+    )
+    with op.batch_alter_table('custom_filters', schema=None) as batch_op:
+        batch_op.create_index('ix_custom_filters_account', ['account_id', 'id'], unique=False)
+
     op.create_table('follow_requests',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -441,6 +456,31 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bookmarks')),
     sa.UniqueConstraint('account_id', 'status_id', name=op.f('uq_bookmarks_account_id_status_id'))
     )
+    op.create_table('custom_filter_keywords',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('filter_id', sa.BigInteger(), nullable=False),
+    sa.Column('keyword', sa.Text(), nullable=False),
+    sa.Column('whole_word', sa.Boolean(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['filter_id'], ['custom_filters.id'], name=op.f('fk_custom_filter_keywords_filter_id_custom_filters'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_filter_keywords'))
+    )
+    with op.batch_alter_table('custom_filter_keywords', schema=None) as batch_op:
+        batch_op.create_index('ix_custom_filter_keywords_filter', ['filter_id', 'id'], unique=False)
+
+    op.create_table('custom_filter_statuses',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('filter_id', sa.BigInteger(), nullable=False),
+    sa.Column('status_id', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['filter_id'], ['custom_filters.id'], name=op.f('fk_custom_filter_statuses_filter_id_custom_filters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['status_id'], ['statuses.id'], name=op.f('fk_custom_filter_statuses_status_id_statuses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_filter_statuses')),
+    sa.UniqueConstraint('filter_id', 'status_id', name=op.f('uq_custom_filter_statuses_filter_id_status_id'))
+    )
+    with op.batch_alter_table('custom_filter_statuses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_custom_filter_statuses_status_id'), ['status_id'], unique=False)
+
     op.create_table('favourites',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -623,6 +663,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_favourites_status')
 
     op.drop_table('favourites')
+    with op.batch_alter_table('custom_filter_statuses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_custom_filter_statuses_status_id'))
+
+    op.drop_table('custom_filter_statuses')
+    with op.batch_alter_table('custom_filter_keywords', schema=None) as batch_op:
+        batch_op.drop_index('ix_custom_filter_keywords_filter')
+
+    op.drop_table('custom_filter_keywords')
     op.drop_table('bookmarks')
     with op.batch_alter_table('access_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_access_tokens_user_id'))
@@ -669,6 +717,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_follow_requests_target')
 
     op.drop_table('follow_requests')
+    with op.batch_alter_table('custom_filters', schema=None) as batch_op:
+        batch_op.drop_index('ix_custom_filters_account')
+
+    op.drop_table('custom_filters')
     with op.batch_alter_table('blocks', schema=None) as batch_op:
         batch_op.drop_index('ix_blocks_target')
 
