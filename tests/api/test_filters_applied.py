@@ -8,7 +8,7 @@ import io
 from datetime import timedelta
 
 from PIL import Image
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from roost.kit.clock import utcnow
 from roost.models import CustomFilter
@@ -278,3 +278,28 @@ async def test_filters_cost_one_query_per_request(api, make, run_jobs, app):
     assert await count() == with_filters
     home = await _get(api, alice, "/api/v1/timelines/home")
     assert all(len(s["filtered"]) == 4 for s in home)
+
+
+async def test_one_filter_query_per_request_whatever_renders(api, make, run_jobs, app):
+    alice, bob = await _people(make, run_jobs)
+    root = await _post(api, bob, f"@{alice.account.username} dune")
+    for i in range(3):
+        await _post(api, bob, f"@{alice.account.username} reply {i}", in_reply_to_id=root["id"])
+    await run_jobs()
+    await _filter(api, alice, "dune", context=["notifications", "thread"])
+    seen: list[str] = []
+
+    def on_execute(_conn, _cursor, statement, *_rest) -> None:  # noqa: ANN001
+        if "custom_filters" in statement:
+            seen.append(statement)
+
+    engine = app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        for path in ("/api/v1/notifications", "/api/v2/notifications",
+                     f"/api/v1/statuses/{root['id']}/context", "/api/v1/timelines/home"):
+            seen.clear()
+            await _get(api, alice, path)
+            assert len(seen) == 1, path
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)

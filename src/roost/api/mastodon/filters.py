@@ -55,7 +55,7 @@ def _optional_bool(p: dict, key: str) -> bool | None:
 def _contexts(p: dict) -> list[str] | None:
     if "context" not in p:
         return None
-    return [c for c in (as_str(v, "") for v in as_list(p["context"])) if c is not None]
+    return [as_str(v, "") or "" for v in as_list(p["context"])]
 
 
 def _expires(p: dict) -> tuple[bool, int | None]:
