@@ -8,11 +8,17 @@ realtime pushes). Nothing is announced that was rolled back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, MetaData, event
+from sqlalchemy import (ARRAY, BigInteger, Boolean, ColumnElement, Integer, MetaData, any_, bindparam,
+                        event)
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -71,11 +77,38 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> AsyncEngi
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
         kwargs.setdefault("pool_timeout", 10)  # fail a request in seconds, not half a minute
-        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_pre_ping", False)  # see _ping_idle_connections
         # JIT compilation costs tens of milliseconds on short queries whose estimates look large.
         kwargs.setdefault("connect_args", {"server_settings": {"jit": "off"}})
         engine = create_async_engine(url, **kwargs)
+        _ping_idle_connections(engine)
     return engine
+
+
+# A pooled connection idle this long is pinged before use.
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    """Check pooled PostgreSQL connections before use, but only those idle for more than
+    PING_AFTER_IDLE_S: SQLAlchemy's pool_pre_ping pings on every checkout, which for asyncpg is
+    three round trips (BEGIN, `;`, ROLLBACK) on every request. A connection found dead is
+    replaced (the pool retries the checkout). One that died in the last few seconds of use (a
+    database restart while busy) fails its request, which invalidates the whole pool."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["roost.idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("roost.idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # just connected, or used a moment ago
+        try:
+            dbapi_conn.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not usable"
+            raise DisconnectionError("pooled connection failed its ping") from exc
 
 
 class Database:
@@ -181,3 +214,37 @@ def insert(session: AsyncSession, model: Any) -> Any:
 
 def is_sqlite(session: AsyncSession) -> bool:
     return session.bind.dialect.name == "sqlite"  # type: ignore[union-attr]
+
+
+class _InIds(ColumnElement[bool]):
+    """`column IN :name` for a list of ids given at execution. PostgreSQL: `= ANY(:name)` with
+    one array parameter, so the SQL text (and asyncpg's prepared statement) is the same for
+    every list length; elsewhere an expanding IN."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a comparison: no "= 1" where booleans are integers
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column: Any, name: str) -> None:
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.name = name
+
+
+@compiles(_InIds)
+def _in_ids_default(element: _InIds, compiler: Any, **kw: Any) -> str:
+    return compiler.process(
+        element.column.in_(bindparam(element.name, expanding=True, type_=BigInteger)), **kw)
+
+
+@compiles(_InIds, "postgresql")
+def _in_ids_postgresql(element: _InIds, compiler: Any, **kw: Any) -> str:
+    return compiler.process(
+        element.column == any_(bindparam(element.name, type_=ARRAY(BigInteger))), **kw)
+
+
+def in_ids(column: Any, name: str = "ids") -> ColumnElement[bool]:
+    """`column` is one of the ids passed at execution as `name` (a list of ints), for statements
+    built once."""
+    return _InIds(column, name)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from roost import __version__
 from roost.api import errors
 from roost.api.params import DropNulFromQuery
+from roost.auth.ratelimit import RateLimitHeaders
 from roost.config import Settings, get_settings
 from roost.db import Database
 
@@ -44,15 +45,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.worker = None
     errors.install(app)
     app.add_middleware(DropNulFromQuery)
-
-    @app.middleware("http")
-    async def rate_limit_headers(request, call_next):  # noqa: ANN001, ANN202
-        from roost.auth.ratelimit import response_headers
-
-        response = await call_next(request)
-        for k, v in response_headers(request).items():
-            response.headers.setdefault(k, v)
-        return response
+    app.add_middleware(RateLimitHeaders)
 
     from roost.routes import include_all
 

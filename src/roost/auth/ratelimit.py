@@ -139,3 +139,31 @@ def _headers(limit: int, remaining: int, reset: datetime) -> dict[str, str]:
 def response_headers(request: Request) -> dict[str, str]:
     info = getattr(request.state, "ratelimit", None)
     return _headers(*info) if info else {}
+
+
+class RateLimitHeaders:
+    """ASGI middleware: every response to a counted request carries the X-RateLimit-* headers
+    (headers the response already has are kept). Plain ASGI: Starlette's BaseHTTPMiddleware
+    costs a task and a stream per request."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})  # request.state writes here
+
+        async def send_with_headers(message) -> None:  # noqa: ANN001
+            info = state.get("ratelimit")
+            if info and message["type"] == "http.response.start":
+                raw = list(message.get("headers", ()))
+                present = {k.lower() for k, _ in raw}
+                for k, v in _headers(*info).items():
+                    if k.lower().encode() not in present:
+                        raw.append((k.lower().encode(), v.encode()))
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -10,18 +10,20 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import (BigInteger, ColumnElement, Select, String, and_, bindparam, cast, exists,
-                        func, literal, or_, select, text, true)
+from sqlalchemy import (BigInteger, ColumnElement, Integer, Select, String, and_, bindparam, cast,
+                        exists, func, literal, or_, select, text, true)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from roost.db import in_ids
 from roost.kit.clock import utcnow
 from roost.kit.ids import new_id
-from roost.kit.paging import PageParams, fetch
+from roost.kit.paging import PageParams, fetch, fetch_template
 from roost.kit.types import UTCDateTime
 from roost.models import (Account, Block, Follow, MediaAttachment, Mention, Mute, Status,
                           StatusTag, Tag, User)
-from roost.posts.repository import for_timeline
+from roost.posts.repository import (VIEWER, as_rows, for_timeline, timeline_params,
+                                    timeline_statement)
 
 
 def _follows(viewer_id: int, target) -> ColumnElement[bool]:  # noqa: ANN001
@@ -71,33 +73,53 @@ WINDOWS_MS = (6 * HOUR_MS, 72 * HOUR_MS, 30 * 24 * HOUR_MS, 365 * 24 * HOUR_MS, 
 # Below this many (authors x page size) rows, one unwindowed LATERAL query is cheapest.
 LATERAL_BUDGET = 2000
 
+# The home statements are built once per shape with bound parameters (the viewer is
+# posts.repository.VIEWER): building them per call cost more CPU than running them.
+# Authors of a home page: "home" is the viewer and everyone they follow, "listed" the ids in
+# :author_ids (followed celebrities).
+HOME, LISTED = "home", "listed"
 
-def _home_authors(viewer_id: int) -> Select:
-    """The viewer and everyone they follow."""
-    followed = (select(Follow.target_account_id.label("author_id"))
-                .where(Follow.account_id == viewer_id))
-    return followed.union_all(select(Account.id).where(Account.id == viewer_id))
+
+def _authors(kind: str) -> Select:
+    if kind == HOME:
+        followed = (select(Follow.target_account_id.label("author_id"))
+                    .where(Follow.account_id == VIEWER))
+        return followed.union_all(select(Account.id).where(Account.id == VIEWER))
+    return (select(Account.id.label("author_id"))
+            .where(in_ids(Account.id, "author_ids")))
 
 
-def _celebrities(viewer_id: int, min_followers: int) -> Select:
-    return (select(Follow.target_account_id.label("author_id"))
+@cache
+def _celebrities() -> Select:
+    return (select(Follow.target_account_id)
             .join(Account, Account.id == Follow.target_account_id)
-            .where(Follow.account_id == viewer_id, Account.followers_count > min_followers))
+            .where(Follow.account_id == VIEWER,
+                   Account.followers_count > bindparam("min_followers", type_=Integer)))
 
 
-async def _by_authors(session: AsyncSession, viewer_id: int, authors: Select, page: PageParams,
-                      *, how_many: int, ids_only: bool = False) -> list:
-    """Home statuses written by `authors` (a one-column select of about `how_many` ids),
-    paged, newest first; with `ids_only` their ids rather than rows."""
+@cache
+def _home_rows_statement() -> Select:
+    return as_rows(timeline_statement().where(in_ids(Status.id), home_condition(VIEWER)))
+
+
+@cache
+def _by_authors_statement(kind: str, ids_only: bool) -> Select:
+    stmt = timeline_statement().where(Status.account_id.in_(_authors(kind)), home_rules(VIEWER))
+    return stmt.with_only_columns(Status.id) if ids_only else as_rows(stmt)
+
+
+async def _by_authors(session: AsyncSession, viewer_id: int, kind: str, page: PageParams, *,
+                      how_many: int, author_ids: Sequence[int] = (), ids_only: bool = False) -> list:
+    """Home statuses written by the authors of `kind` (about `how_many` of them), paged,
+    newest first, as plain rows (Status attributes); with `ids_only` their ids."""
+    params = {**timeline_params(viewer_id), "author_ids": list(author_ids)}
     if session.bind.dialect.name != "postgresql":  # type: ignore[union-attr]
-        stmt = for_timeline(viewer_id)
-        if ids_only:
-            stmt = stmt.with_only_columns(Status.id)
-        stmt = stmt.where(Status.account_id.in_(authors), home_rules(viewer_id))
-        return [row[0] for row in await fetch(session, stmt, Status.id, page)]
+        rows = await fetch_template(session, _by_authors_statement(kind, ids_only), Status.id,
+                                    page, params)
+        return [row[0] for row in rows] if ids_only else rows
     windows = (None,) if how_many * page.limit <= LATERAL_BUDGET else WINDOWS_MS
     await _without_jit(session)
-    return await _by_authors_pg(session, viewer_id, authors.subquery(), page, windows, ids_only)
+    return await _by_authors_pg(session, kind, params, page, windows, ids_only)
 
 
 async def _without_jit(session: AsyncSession) -> None:
@@ -109,8 +131,8 @@ async def _without_jit(session: AsyncSession) -> None:
         session.info["roost.jit_off"] = tx
 
 
-async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa: ANN001
-                         page: PageParams, windows: tuple, ids_only: bool) -> list:
+async def _by_authors_pg(session: AsyncSession, kind: str, params: dict, page: PageParams,
+                         windows: tuple, ids_only: bool) -> list:
     """PostgreSQL cannot merge per-author index scans for `account_id IN (...) ORDER BY id`; left
     alone it walks the whole statuses primary key backwards, which costs the whole table when
     the followed accounts post rarely. So: for each author a LATERAL index range scan on
@@ -127,22 +149,15 @@ async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa
     for window in windows:
         edge = None if window is None else (anchor + (window << 16) if ascending
                                             else anchor - (window << 16))
-        cond = []
-        if ascending:
-            cond.append(Status.id > done)
-            if edge is not None:
-                cond.append(Status.id <= edge)
-            if upper is not None:
-                cond.append(Status.id < upper)
-        else:
-            if done is not None:
-                cond.append(Status.id < done)
-            if edge is not None:
-                cond.append(Status.id >= edge)
-            if lower is not None:
-                cond.append(Status.id > lower)
-        rows += await _lateral_page(session, viewer_id, authors, cond, ascending,
-                                    page.limit - len(rows), ids_only)
+        # (done, edge, the far bound): the exclusive start of this round, its inclusive end,
+        # and the page's exclusive end, as far as they apply.
+        far = upper if ascending else lower
+        stmt = _lateral_page(kind, ids_only, ascending, done is not None, edge is not None,
+                             far is not None)
+        found = await session.execute(stmt, {
+            **params, "lat_done": done, "lat_edge": edge, "lat_far": far,
+            "lat_limit": page.limit - len(rows)})
+        rows += found.scalars() if ids_only else found.all()
         finished = edge is None or (ascending and upper is not None and edge >= upper) or (
             not ascending and lower is not None and edge <= lower)
         if len(rows) >= page.limit or finished:
@@ -151,34 +166,41 @@ async def _by_authors_pg(session: AsyncSession, viewer_id: int, authors,  # noqa
     return rows[::-1] if ascending else rows
 
 
-async def _lateral_page(session: AsyncSession, viewer_id: int, authors, cond: list,  # noqa: ANN001
-                        ascending: bool, limit: int, ids_only: bool = False) -> list:
+@cache
+def _lateral_page(kind: str, ids_only: bool, ascending: bool, has_done: bool, has_edge: bool,
+                  has_far: bool) -> Select:
+    authors = _authors(kind).subquery()
+    done = bindparam("lat_done", type_=BigInteger)
+    edge = bindparam("lat_edge", type_=BigInteger)
+    far = bindparam("lat_far", type_=BigInteger)
+    cond = []
+    if has_done:
+        cond.append(Status.id > done if ascending else Status.id < done)
+    if has_edge:
+        cond.append(Status.id <= edge if ascending else Status.id >= edge)
+    if has_far:
+        cond.append(Status.id < far if ascending else Status.id > far)
+    limit = bindparam("lat_limit", type_=Integer)
     order = Status.id.asc() if ascending else Status.id.desc()
-    inner = for_timeline(viewer_id)
+    inner = timeline_statement()
     if ids_only:
         inner = inner.with_only_columns(Status.id)
-    inner = (inner.where(Status.account_id == authors.c.author_id, home_rules(viewer_id), *cond)
+    inner = (inner.where(Status.account_id == authors.c.author_id, home_rules(VIEWER), *cond)
              .order_by(order).limit(limit).lateral())
-    if ids_only:
-        stmt = (select(inner.c.id).select_from(authors).join(inner, true())
-                .order_by(inner.c.id.asc() if ascending else inner.c.id.desc()).limit(limit))
-        return list((await session.execute(stmt)).scalars())
-    row = aliased(Status, inner)
-    stmt = (select(row).select_from(authors).join(inner, true())
-            .order_by(row.id.asc() if ascending else row.id.desc()).limit(limit))
-    return list((await session.execute(stmt)).scalars())
+    return (select(*([inner.c.id] if ids_only else inner.c)).select_from(authors)
+            .join(inner, true())
+            .order_by(inner.c.id.asc() if ascending else inner.c.id.desc()).limit(limit))
 
 
 async def home_from_db(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
     """The home timeline straight from the database, newest first."""
-    return await _by_authors(session, viewer.id, _home_authors(viewer.id), page,
-                             how_many=viewer.following_count + 1)
+    return await _by_authors(session, viewer.id, HOME, page, how_many=viewer.following_count + 1)
 
 
 async def home_ids_from_db(session: AsyncSession, viewer: Account, limit: int) -> list[int]:
     """The ids of the newest `limit` statuses of the viewer's home, newest first: what a feed
     rebuild needs, without loading the rows."""
-    return await _by_authors(session, viewer.id, _home_authors(viewer.id), PageParams(limit=limit),
+    return await _by_authors(session, viewer.id, HOME, PageParams(limit=limit),
                              how_many=viewer.following_count + 1, ids_only=True)
 
 
@@ -186,11 +208,12 @@ async def celebrity_posts(session: AsyncSession, viewer: Account, page: PagePara
                           min_followers: int) -> list[Status]:
     """Home posts of followed accounts with more than `min_followers` followers: their posts
     are not fanned out, so the Redis read path merges these in."""
-    ids = list((await session.execute(_celebrities(viewer.id, min_followers))).scalars())
+    ids = list((await session.execute(
+        _celebrities(), {"readable_viewer_id": viewer.id, "min_followers": min_followers}
+    )).scalars())
     if not ids:  # the common case: one cheap query
         return []
-    authors = select(Account.id.label("author_id")).where(Account.id.in_(ids))
-    return await _by_authors(session, viewer.id, authors, page, how_many=len(ids))
+    return await _by_authors(session, viewer.id, LISTED, page, how_many=len(ids), author_ids=ids)
 
 
 async def home_rows(session: AsyncSession, viewer: Account, ids: Sequence[int]) -> list[Status]:
@@ -198,8 +221,9 @@ async def home_rows(session: AsyncSession, viewer: Account, ids: Sequence[int]) 
     deleted, hidden, muted, blocked or unfollowed since it was fanned out drops out here."""
     if not ids:
         return []
-    stmt = for_timeline(viewer.id).where(Status.id.in_(list(ids)), home_condition(viewer.id))
-    found = {s.id: s for s in (await session.execute(stmt)).scalars()}
+    rows = await session.execute(_home_rows_statement(),
+                                 {**timeline_params(viewer.id), "ids": list(ids)})
+    found = {s.id: s for s in rows}
     return [found[i] for i in ids if i in found]
 
 

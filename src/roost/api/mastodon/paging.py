@@ -14,7 +14,9 @@ __all__ = ["PageParams", "page_params", "set_link_header"]
 
 
 def page_params(default: int = 20, maximum: int = 40):
-    def dep(
+    # async: FastAPI runs a plain function dependency in a worker thread, which costs more
+    # than the parsing.
+    async def dep(
         max_id: Annotated[str | None, Query()] = None,
         since_id: Annotated[str | None, Query()] = None,
         min_id: Annotated[str | None, Query()] = None,

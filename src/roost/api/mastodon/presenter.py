@@ -1,20 +1,20 @@
 """Turn rows into Mastodon entities in batches: a page of statuses costs a fixed number of
-queries (accounts, media, mentions, tags, apps, the viewer's own reactions), never one per row."""
+queries (originals, accounts, content parts not yet cached, the viewer's own reactions), never
+one per row."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import runtime
-from roost.models import (Account, Bookmark, Favourite, MediaAttachment, Mention, Notification,
-                          OAuthApp, Pin, Status, StatusTag, Tag)
+from roost.api.mastodon import content
+from roost.api.mastodon import presenter_queries as q
 from roost.api.mastodon import serializers as ser
 from roost.api.mastodon.filtering import apply_filters
 from roost.kit.clock import utcnow
+from roost.models import Account, MediaAttachment, Notification, Status
 from roost.polls import repository as polls_repo
 
 
@@ -52,82 +52,76 @@ class Presenter:
         return (await self.statuses([status]))[0]
 
     async def statuses(self, statuses: Sequence[Status]) -> list[dict]:
+        """Render a page of statuses (Status objects or plain rows with the same attributes;
+        reposts wrapped around their originals), their custom emojis filled in."""
         return await self._emojis(await self._statuses(statuses))
 
     async def _statuses(self, statuses: Sequence[Status]) -> list[dict]:
+        """Fixed cost: the originals, the authors, the content parts not cached yet (media,
+        mentions, tags, app: see content.py), the viewer's own reactions, the polls and the
+        viewer's votes in them, one query each."""
         if not statuses:
             return []
         s = self.session
         originals_ids = {st.reblog_of_id for st in statuses if st.reblog_of_id}
-        originals = {}
+        originals: dict[int, Status] = {}
         if originals_ids:
-            originals = {o.id: o for o in (await s.execute(
-                select(Status).where(Status.id.in_(originals_ids))
-            )).scalars()}
+            originals = {o.id: o for o in await s.execute(
+                q.status_rows(), {"ids": list(originals_ids)})}
         every = list(statuses) + list(originals.values())
-        content_ids = [st.id for st in every if st.reblog_of_id is None]
+        contents = [st for st in every if st.reblog_of_id is None]
 
-        accounts = await self._by_id(Account, {st.account_id for st in every})
-        media: dict[int, list[MediaAttachment]] = defaultdict(list)
-        mentions: dict[int, list[Account]] = defaultdict(list)
-        tags: dict[int, list[Tag]] = defaultdict(list)
-        apps: dict[int, OAuthApp] = {}
-        if content_ids:
-            for m in (await s.execute(
-                select(MediaAttachment).where(MediaAttachment.status_id.in_(content_ids))
-                .order_by(MediaAttachment.position, MediaAttachment.id)
-            )).scalars():
-                media[m.status_id].append(m)  # type: ignore[index]
-            for sid, acc in (await s.execute(
-                select(Mention.status_id, Account).join(Account, Account.id == Mention.account_id)
-                .where(Mention.status_id.in_(content_ids))
-            )).all():
-                mentions[sid].append(acc)
-            for sid, tag in (await s.execute(
-                select(StatusTag.status_id, Tag).join(Tag, Tag.id == StatusTag.tag_id)
-                .where(StatusTag.status_id.in_(content_ids))
-            )).all():
-                tags[sid].append(tag)
-            app_ids = {st.application_id for st in every if st.application_id}
-            if app_ids:
-                apps = await self._by_id(OAuthApp, app_ids)
+        authors = {a.id: a for a in await s.execute(
+            q.account_rows(), {"ids": list({st.account_id for st in every})})}
+        parts = await content.parts(s, contents)
+        mine = await self._reactions([st.id for st in contents])
+        accounts: dict[int, dict] = {}  # each author rendered once per page
 
-        mine: dict[str, set[int]] = {"fav": set(), "bm": set(), "pin": set(), "reb": set()}
-        if self.viewer_id is not None and content_ids:
-            v = self.viewer_id
-            mine["fav"] = await self._ids(select(Favourite.status_id).where(
-                Favourite.account_id == v, Favourite.status_id.in_(content_ids)))
-            mine["bm"] = await self._ids(select(Bookmark.status_id).where(
-                Bookmark.account_id == v, Bookmark.status_id.in_(content_ids)))
-            mine["pin"] = await self._ids(select(Pin.status_id).where(
-                Pin.account_id == v, Pin.status_id.in_(content_ids)))
-            mine["reb"] = await self._ids(select(Status.reblog_of_id).where(
-                Status.account_id == v, Status.reblog_of_id.in_(content_ids)))
+        def account_of(account_id: int) -> dict:
+            data = accounts.get(account_id)
+            if data is None:
+                data = accounts[account_id] = ser.account(authors[account_id])
+            return data
 
-        polls = await self._polls(content_ids)
+        polls = await self._polls([st.id for st in contents])
 
         def render(st: Status) -> dict:
-            data = ser.status(
-                st, account=accounts[st.account_id], media=media.get(st.id, []),
-                mentions=mentions.get(st.id, []), tags=tags.get(st.id, []),
-                app=apps.get(st.application_id) if st.application_id else None,
-                viewer_id=self.viewer_id,
-                favourited=st.id in mine["fav"], bookmarked=st.id in mine["bm"],
-                pinned=st.id in mine["pin"], reblogged=st.id in mine["reb"],
-            )
+            data = ser.status(st, account=account_of(st.account_id), parts=parts[st.id])
             data["poll"] = polls.get(st.id)
+            if self.viewer_id is not None:
+                data.update(self._viewer_fields(st, mine))
             return data
 
         out = []
         for st in statuses:
             if st.reblog_of_id is not None:
                 orig = originals.get(st.reblog_of_id)
-                out.append(ser.reblog_wrapper(st, accounts[st.account_id], render(orig),
+                out.append(ser.reblog_wrapper(st, account_of(st.account_id), render(orig),
                                               viewer_id=self.viewer_id) if orig else None)
             else:
                 out.append(render(st))
         return await apply_filters(self.session, self.viewer_id, [o for o in out if o is not None],
                                    self.filter_context)
+
+    def _viewer_fields(self, st: Status, mine: dict[str, set[int]]) -> dict:
+        """The fields of a status that depend on who looks (added per request, never cached)."""
+        data = {"favourited": st.id in mine["f"], "reblogged": st.id in mine["r"], "muted": False,
+                "bookmarked": st.id in mine["b"], "filtered": []}
+        if st.account_id == self.viewer_id:
+            data["pinned"] = st.id in mine["p"]
+        return data
+
+    async def _reactions(self, status_ids: list[int]) -> dict[str, set[int]]:
+        """Which of `status_ids` the viewer favourited (f), bookmarked (b), pinned (p) or
+        reposted (r): one query."""
+        mine: dict[str, set[int]] = {"f": set(), "b": set(), "p": set(), "r": set()}
+        if self.viewer_id is None or not status_ids:
+            return mine
+        rows = await self.session.execute(q.reactions(),
+                                          {"viewer_id": self.viewer_id, "ids": status_ids})
+        for kind, sid in rows:
+            mine[kind].add(sid)
+        return mine
 
     async def _polls(self, status_ids: list[int]) -> dict[int, dict]:
         """Poll entities by post id: the polls in one query, the viewer's votes in another."""
@@ -249,12 +243,8 @@ class Presenter:
         ids = [i for i in set(ids) if i is not None]
         if not ids:
             return {}
-        return {r.id: r for r in (await self.session.execute(
-            select(model).where(model.id.in_(ids))
-        )).scalars()}
-
-    async def _ids(self, stmt) -> set[int]:  # noqa: ANN001
-        return set((await self.session.execute(stmt)).scalars())
+        rows = await self.session.execute(q.by_ids(model), {"ids": ids})
+        return {r.id: r for r in rows.scalars()}
 
 
 def base_url() -> str:

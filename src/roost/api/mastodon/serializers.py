@@ -12,7 +12,8 @@ from roost.notifications.grouping import group_key
 def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return (f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:"
+            f"{dt.second:02d}.{dt.microsecond // 1000:03d}Z")
 
 
 def _base() -> str:
@@ -158,27 +159,35 @@ def application(app: OAuthApp | None) -> dict | None:
     return {"name": app.name, "website": app.website}
 
 
-def status(st: Status, *, account: Account, media: list[MediaAttachment], mentions: list[Account],
-           tags: list[Tag], app: OAuthApp | None, viewer_id: int | None, favourited: bool,
-           bookmarked: bool, pinned: bool, reblogged: bool) -> dict:
+def mention(account_id: int, username: str) -> dict:
+    return {"id": str(account_id), "username": username, "acct": username,
+            "url": f"{_base()}/@{username}"}
+
+
+def tag_ref(name: str, display_name: str) -> dict:
+    """A Tag as a status lists it."""
+    return {"name": display_name, "url": f"{_base()}/tags/{name}"}
+
+
+def status(st: Status, *, account: dict, parts) -> dict:  # noqa: ANN001 - content.Parts
+    """A status as every viewer sees it: `account` is the author already rendered, `parts` the
+    content parts (api.mastodon.content). The presenter adds the viewer's own fields."""
     base = _base()
-    data = {
+    username = account["username"]
+    return {
         "id": str(st.id),
-        "uri": f"{base}/users/{account.username}/statuses/{st.id}",
-        "url": f"{base}/@{account.username}/{st.id}",
+        "uri": f"{base}/users/{username}/statuses/{st.id}",
+        "url": f"{base}/@{username}/{st.id}",
         "created_at": iso(st.created_at),
-        "account": globals()["account"](account),
+        "account": account,
         "content": st.content_html,
         "visibility": st.visibility,
         "sensitive": st.sensitive,
         "spoiler_text": st.spoiler_text,
-        "media_attachments": [globals()["media"](m) for m in media],
-        "application": application(app),
-        "mentions": [
-            {"id": str(a.id), "username": a.username, "acct": a.username, "url": f"{base}/@{a.username}"}
-            for a in mentions
-        ],
-        "tags": [tag(t) for t in tags],
+        "media_attachments": parts.media,
+        "application": parts.application,
+        "mentions": parts.mentions,
+        "tags": parts.tags,
         "emojis": [],
         "reblogs_count": st.reblogs_count,
         "favourites_count": st.favourites_count,
@@ -192,22 +201,16 @@ def status(st: Status, *, account: Account, media: list[MediaAttachment], mentio
         "text": None,
         "edited_at": iso(st.edited_at),
     }
-    if viewer_id is not None:
-        data.update(favourited=favourited, reblogged=reblogged, muted=False, bookmarked=bookmarked,
-                    filtered=[])
-        if st.account_id == viewer_id:
-            data["pinned"] = pinned
-    return data
 
 
-def reblog_wrapper(rep: Status, account_row: Account, original: dict, *, viewer_id: int | None) -> dict:
+def reblog_wrapper(rep: Status, account_data: dict, original: dict, *, viewer_id: int | None) -> dict:
     base = _base()
     data = {
         "id": str(rep.id),
-        "uri": f"{base}/users/{account_row.username}/statuses/{rep.id}/activity",
+        "uri": f"{base}/users/{account_data['username']}/statuses/{rep.id}/activity",
         "url": None,
         "created_at": iso(rep.created_at),
-        "account": account(account_row),
+        "account": account_data,
         "content": "",
         "visibility": rep.visibility,
         "sensitive": False,

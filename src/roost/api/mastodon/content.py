@@ -1,0 +1,92 @@
+"""The parts of a status that are the same for every viewer and change only when the status is
+edited: media attachments, mentions, tags and the posting application, rendered once and kept
+in memory keyed by (status id, edited_at). Any edit sets a new edited_at, so an entry never
+needs invalidating, in this process or another: the row read for the request names the current
+key. Counts, the author (profile changes), the viewer's reactions, filters and polls are not
+here; they are rendered fresh on every request.
+
+The cached dicts and lists are shared between responses: treat them as read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import runtime
+from roost.api.mastodon import presenter_queries as q
+from roost.api.mastodon import serializers as ser
+from roost.models import Status
+
+MAX_ENTRIES = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    media: list[dict]
+    mentions: list[dict]
+    tags: list[dict]
+    application: dict | None
+
+
+EMPTY = Parts([], [], [], None)
+
+_cache: dict[tuple[int, datetime | None], Parts] = {}
+_base_url: list[str] = [""]  # entries hold URLs: a different base URL (tests) empties the cache
+
+
+def clear() -> None:
+    _cache.clear()
+
+
+def _remember(key: tuple[int, datetime | None], parts: Parts) -> None:
+    if len(_cache) >= MAX_ENTRIES:  # drop the oldest tenth (dicts keep insertion order)
+        for old in list(_cache)[:MAX_ENTRIES // 10]:
+            _cache.pop(old, None)
+    _cache[key] = parts
+
+
+async def parts(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Parts]:
+    """Parts for each of `statuses` (not reposts), by status id; at most four queries, for
+    the ones not cached."""
+    base = runtime.settings().base_url
+    if _base_url[0] != base:
+        _cache.clear()
+        _base_url[0] = base
+    out: dict[int, Parts] = {}
+    missing: list[Status] = []
+    for st in statuses:
+        found = _cache.get((st.id, st.edited_at))
+        if found is None:
+            missing.append(st)
+        else:
+            out[st.id] = found
+    if missing:
+        loaded = await _load(session, missing)
+        for st in missing:
+            out[st.id] = loaded[st.id]
+            _remember((st.id, st.edited_at), loaded[st.id])
+    return out
+
+
+async def _load(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Parts]:
+    ids = [st.id for st in statuses]
+    media: dict[int, list[dict]] = {i: [] for i in ids}
+    mentions: dict[int, list[dict]] = {i: [] for i in ids}
+    tags: dict[int, list[dict]] = {i: [] for i in ids}
+    for m in (await session.execute(q.media(), {"ids": ids})).scalars():
+        media[m.status_id].append(ser.media(m))  # type: ignore[index]
+    for sid, account_id, username in await session.execute(q.mentions(), {"ids": ids}):
+        mentions[sid].append(ser.mention(account_id, username))
+    for sid, name, display_name in await session.execute(q.tags(), {"ids": ids}):
+        tags[sid].append(ser.tag_ref(name, display_name))
+    app_ids = list({st.application_id for st in statuses if st.application_id})
+    apps: dict[int, dict] = {}
+    if app_ids:
+        for app_id, name, website in await session.execute(q.apps(), {"ids": app_ids}):
+            apps[app_id] = {"name": name, "website": website}
+    return {st.id: Parts(media[st.id], mentions[st.id], tags[st.id],
+                         apps.get(st.application_id) if st.application_id else None)
+            for st in statuses}
