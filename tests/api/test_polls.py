@@ -99,6 +99,15 @@ async def test_default_instance_limits_are_mastodons(api):
                      "max_expiration": 2629746}
 
 
+async def test_odd_json_numbers_are_422(api, make):
+    alice = await make.account()
+    for raw in ('Infinity', 'NaN', '1e400', '"9999999999999999999999999"'):
+        body = '{"status": "q", "poll": {"options": ["a", "b"], "expires_in": %s}}' % raw
+        r = await api.post("/api/v1/statuses", content=body, headers={
+            **alice.headers, "Content-Type": "application/json"})
+        assert r.status_code == 422, (raw, r.text)
+
+
 async def test_a_poll_excludes_media(api, make):
     alice = await make.account()
     from tests.api.test_status_edits import _png

@@ -64,7 +64,7 @@ def _seconds(value: Any) -> int:
         raise Invalid("Validation failed: Poll expires in can't be blank")
     try:
         n = int(str(value).strip()) if not isinstance(value, (int, float)) else int(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # JSON may carry NaN or Infinity
         raise Invalid("Validation failed: Poll expires in must be a whole number of seconds") from exc
     return n
 

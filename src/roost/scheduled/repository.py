@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,8 +34,9 @@ async def count(session: AsyncSession, account_id: int, *, day_of: datetime | No
         ScheduledStatus.account_id == account_id)
     if day_of is not None:
         start = day_of.replace(hour=0, minute=0, second=0, microsecond=0)
-        stmt = stmt.where(ScheduledStatus.scheduled_at >= start,
-                          ScheduledStatus.scheduled_at < start + timedelta(days=1))
+        stmt = stmt.where(ScheduledStatus.scheduled_at >= start)
+        if start.date() < date.max:
+            stmt = stmt.where(ScheduledStatus.scheduled_at < start + timedelta(days=1))
     if exclude_id is not None:
         stmt = stmt.where(ScheduledStatus.id != exclude_id)
     return int((await session.execute(stmt)).scalar_one())

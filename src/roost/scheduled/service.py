@@ -32,9 +32,9 @@ def parse_time(raw: object) -> datetime:
     """An ISO 8601 time (a time without a zone is UTC)."""
     try:
         when = datetime.fromisoformat(str(raw).strip())
-    except ValueError as exc:
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # OverflowError: a zone pushing it past year 9999
         raise Invalid("Validation failed: Scheduled at is not a valid time") from exc
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 async def _check_time(session: AsyncSession, account_id: int, when: datetime,
