@@ -38,6 +38,18 @@ class Settings(BaseSettings):
     rate_limit_per_ip: int = Field(300, ge=1, description="requests per 5 minutes per IP when anonymous")
     rate_limit_registrations: int = Field(5, ge=1, description="accounts per 30 minutes per IP")
     rate_limits_enabled: bool = True
+    trusted_proxies: str = Field(
+        "127.0.0.0/8,::1/128",
+        description="addresses or CIDR blocks (comma separated) whose X-Forwarded-For and "
+                    "X-Forwarded-Proto are believed; empty: none")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, v: str) -> str:
+        from roost.kit.proxies import parse_networks
+
+        parse_networks(v)  # ValueError names the bad entry
+        return v
 
     workers_in_process: bool = True
     worker_concurrency: int = Field(4, ge=1, le=64)

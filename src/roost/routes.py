@@ -8,8 +8,10 @@ from fastapi import FastAPI
 def include_all(app: FastAPI) -> None:
     from roost.api.mastodon import router as mastodon
     from roost.auth.routes import router as oauth
+    from roost.auth.session_pages import router as session_pages
     from roost.media.routes import router as media_files
 
     app.include_router(oauth)
+    app.include_router(session_pages)
     app.include_router(mastodon)
     app.include_router(media_files)

@@ -28,3 +28,14 @@ def settings() -> Settings:
 
 def redis() -> Any:
     return current.redis
+
+
+def public_base_url() -> str:
+    """base_url for links handed to the caller now: https when this request came over TLS
+    (directly or through a trusted proxy) even if ROOST_HTTPS is off."""
+    from roost.kit.proxies import request_scheme
+
+    s = settings()
+    if not s.https and request_scheme.get() in ("https", "wss"):
+        return f"https://{s.domain}"
+    return s.base_url

@@ -167,7 +167,11 @@ async def exchange_code(session: AsyncSession, app: OAuthApp, code: str | None,
     if not code:
         raise OAuthError("invalid_request", "The code is missing.")
     row = (await session.execute(select(OAuthCode).where(OAuthCode.code_hash == digest(code)))).scalar_one_or_none()
-    if row is None or row.app_id != app.id or row.used_at is not None or row.expires_at <= utcnow():
+    if row is None or row.app_id != app.id:
+        raise invalid_grant()
+    if row.used_at is not None:
+        await _replayed(session, row)
+    if row.expires_at <= utcnow():
         raise invalid_grant()
     registered = app_redirect_uris(app)
     if (redirect_uri or (registered[0] if len(registered) == 1 else "")) != row.redirect_uri:
@@ -180,11 +184,20 @@ async def exchange_code(session: AsyncSession, app: OAuthApp, code: str | None,
                                                             OAuthCode.used_at.is_(None))
                                     .values(used_at=utcnow()))
     if claimed.rowcount != 1:
-        raise invalid_grant()
+        await _replayed(session, row)
     user = await session.get(User, row.user_id)
     if user is None:
         raise invalid_grant()
-    return await issue_token(session, app=app, user=user, scopes=row.scopes.split())
+    return await issue_token(session, app=app, user=user, scopes=row.scopes.split(), code_id=row.id)
+
+
+async def _replayed(session: AsyncSession, code: OAuthCode) -> None:
+    """A code used twice may have been stolen: revoke every token issued for it (RFC 6749
+    4.1.2). The caller's transaction commits this although the answer is an error."""
+    await session.execute(update(AccessToken).where(AccessToken.code_id == code.id,
+                                                    AccessToken.revoked_at.is_(None))
+                          .values(revoked_at=utcnow()))
+    raise invalid_grant()
 
 
 async def client_credentials(session: AsyncSession, app: OAuthApp,

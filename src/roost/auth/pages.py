@@ -68,10 +68,16 @@ def render(name: str, status: int = 200, **context) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 
-def _cookie(response: Response, settings: Settings, name: str, value: str, max_age: int,
-            path: str = "/") -> None:
+def is_secure(request: Request, settings: Settings) -> bool:
+    """Over TLS: ROOST_HTTPS, or the request's scheme (X-Forwarded-Proto from a trusted proxy
+    has already been applied by roost.kit.proxies)."""
+    return settings.https or request.url.scheme == "https"
+
+
+def _cookie(response: Response, request: Request, settings: Settings, name: str, value: str,
+            max_age: int, path: str = "/") -> None:
     response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="lax",
-                        secure=settings.https)
+                        secure=is_secure(request, settings))
 
 
 # ---- CSRF ---------------------------------------------------------------------------------
@@ -95,8 +101,8 @@ def csrf_ok(request: Request, settings: Settings, token: str | None) -> bool:
     return hmac.compare_digest(token, csrf_token(settings, nonce))
 
 
-def set_csrf_cookie(response: Response, settings: Settings, nonce: str) -> None:
-    _cookie(response, settings, CSRF_COOKIE, nonce, CSRF_TTL, path="/oauth")
+def set_csrf_cookie(response: Response, request: Request, settings: Settings, nonce: str) -> None:
+    _cookie(response, request, settings, CSRF_COOKIE, nonce, CSRF_TTL, path="/oauth")
 
 
 # ---- session cookie -----------------------------------------------------------------------
@@ -105,10 +111,18 @@ def session_token(request: Request, settings: Settings) -> str | None:
     return unsign(settings, "session", request.cookies.get(SESSION_COOKIE))
 
 
-def set_session_cookie(response: Response, settings: Settings, raw: str) -> None:
-    _cookie(response, settings, SESSION_COOKIE, sign(settings, "session", raw), SESSION_MAX_AGE)
+def set_session_cookie(response: Response, request: Request, settings: Settings, raw: str) -> None:
+    _cookie(response, request, settings, SESSION_COOKIE, sign(settings, "session", raw),
+            SESSION_MAX_AGE)
 
 
-def clear_session_cookie(response: Response, settings: Settings) -> None:
+def clear_session_cookie(response: Response, request: Request, settings: Settings) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=settings.https)
+                           secure=is_secure(request, settings))
+
+
+def safe_return_to(value: str | None) -> str | None:
+    """A same-site path under /oauth/ to go back to after signing in or out, else None."""
+    if not value or not value.startswith("/oauth/") or "\\" in value or len(value) > 4000:
+        return None
+    return None if any(c in value for c in "\r\n\x00") else value

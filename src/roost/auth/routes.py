@@ -52,7 +52,7 @@ class _Page:
         response = pages.render(name, status, site_title=self.title, lang=self.lang,
                                 csrf_token=pages.csrf_token(self.settings, self.nonce), **context)
         if self.new_nonce:
-            pages.set_csrf_cookie(response, self.settings, self.nonce)
+            pages.set_csrf_cookie(response, self.request, self.settings, self.nonce)
         return response
 
     def error(self, status: int, heading: str, message: str, code: str | None = None) -> Response:
@@ -69,7 +69,8 @@ class _Page:
         return self.render("consent", app_name=req.app.name, app_website=req.app.website,
                            scopes=req.scopes, scope_texts=pages.scope_texts(req.scopes),
                            username=account.username if account else "", switch_url=switch,
-                           oauth_params=req.params())
+                           oauth_params=req.params(),
+                           return_to="/oauth/authorize?" + urlencode(req.params()))
 
     def refused(self, exc: OAuthError) -> Response:
         if exc.redirectable and exc.redirect_uri and exc.redirect_uri != service.OOB:
@@ -164,7 +165,7 @@ async def _sign_in(request: Request, session: AsyncSession, settings: Settings, 
     raw = await service.start_session(session, who)
     response = RedirectResponse("/oauth/authorize?" + urlencode(req.params()), status_code=303,
                                 headers=pages.HEADERS)
-    pages.set_session_cookie(response, settings, raw)
+    pages.set_session_cookie(response, request, settings, raw)
     return response
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from roost.auth.tokens import digest, new_secret
 from roost.instance import site as site_settings
 from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotAuthenticated
-from roost.models import AccessToken, Account, OAuthApp, User
+from roost.models import AccessToken, Account, OAuthApp, OAuthCode, User
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 # RFC 3986 absolute URI: a scheme, ':' and more. Native apps use private schemes with or without
@@ -60,11 +61,13 @@ async def create_app(session: AsyncSession, *, name: str, redirect_uris: list[st
 
 
 async def issue_token(session: AsyncSession, *, app: OAuthApp | None, user: User | None,
-                      scopes: list[str], kind: str = "oauth") -> tuple[AccessToken, str]:
+                      scopes: list[str], kind: str = "oauth",
+                      code_id: int | None = None) -> tuple[AccessToken, str]:
     """Returns the token row and the bearer string (shown once, stored hashed)."""
     raw = new_secret()
     token = AccessToken(token_hash=digest(raw), app_id=app.id if app else None,
-                        user_id=user.id if user else None, scopes=" ".join(scopes), kind=kind)
+                        user_id=user.id if user else None, scopes=" ".join(scopes), kind=kind,
+                        code_id=code_id)
     session.add(token)
     await session.flush()
     return token, raw
@@ -76,6 +79,45 @@ async def revoke_token(session: AsyncSession, raw: str, app: OAuthApp | None = N
     if app is not None:
         stmt = stmt.where(AccessToken.app_id == app.id)
     await session.execute(stmt.values(revoked_at=utcnow()))
+
+
+@dataclass
+class AuthorizedApp:
+    app: OAuthApp
+    scopes: list[str]
+    authorized_at: datetime
+    last_used_at: datetime | None
+
+
+async def authorized_apps(session: AsyncSession, user_id: int) -> list[AuthorizedApp]:
+    """The apps holding a live token of this user (Mastodon's authorized applications)."""
+    rows = (await session.execute(
+        select(OAuthApp, AccessToken.scopes, AccessToken.created_at, AccessToken.last_used_at)
+        .join(AccessToken, AccessToken.app_id == OAuthApp.id)
+        .where(AccessToken.user_id == user_id, AccessToken.kind == "oauth",
+               AccessToken.revoked_at.is_(None))
+        .order_by(OAuthApp.id, AccessToken.id)
+    )).all()
+    out: dict[int, AuthorizedApp] = {}
+    for app, scopes, created, used in rows:
+        item = out.setdefault(app.id, AuthorizedApp(app, [], created, used))
+        item.scopes += [s for s in scopes.split() if s not in item.scopes]
+        item.authorized_at = min(item.authorized_at, created)
+        if used and (item.last_used_at is None or used > item.last_used_at):
+            item.last_used_at = used
+    return sorted(out.values(), key=lambda a: a.authorized_at, reverse=True)
+
+
+async def revoke_app(session: AsyncSession, user_id: int, app_id: int) -> int:
+    """Take an app's access away: every token of this user for it, and its unused codes."""
+    now = utcnow()
+    result = await session.execute(
+        update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.app_id == app_id,
+                                  AccessToken.revoked_at.is_(None)).values(revoked_at=now))
+    await session.execute(update(OAuthCode).where(OAuthCode.user_id == user_id,
+                                                  OAuthCode.app_id == app_id,
+                                                  OAuthCode.used_at.is_(None)).values(used_at=now))
+    return result.rowcount
 
 
 async def revoke_all_for_user(session: AsyncSession, user_id: int) -> None:
@@ -159,7 +201,7 @@ async def end_session(session: AsyncSession, raw: str | None) -> None:
 
 async def register(session: AsyncSession, *, app: OAuthApp | None, username: str, email: str,
                    password: str, agreement: bool, locale: str = "en",
-                   reason: str = "") -> tuple[User, AccessToken, str]:
+                   reason: str = "", ip: str | None = None) -> tuple[User, AccessToken, str]:
     """POST /api/v1/accounts: create the account and a token for the app that asked.
     Under `approval` the user waits (approved=False) and the token is refused until approve_user."""
     site = await site_settings.load(session, runtime.settings())
@@ -174,6 +216,7 @@ async def register(session: AsyncSession, *, app: OAuthApp | None, username: str
     _, user = await create_account(session, username=username or "", email=email or "",
                                    password=password or "", locale=locale, reason=reason or "",
                                    approved=not site.approval_required)
+    user.sign_up_ip = (ip or "")[:45] or None
     scopes = app.scopes.split() if app else SESSION_SCOPES
     token, raw = await issue_token(session, app=app, user=user, scopes=scopes)
     return user, token, raw

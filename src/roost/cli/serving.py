@@ -121,7 +121,7 @@ def serve_app(settings: Settings, *, host: str, port: int, workers: bool | None,
         run(prepare(settings, click.echo))
         in_process = settings.workers_in_process if workers is None else workers
         app = create_app(settings, run_workers=in_process, migrate=False)
-        config = uvicorn.Config(app, host=host, port=port, lifespan="on", proxy_headers=True,
+        config = uvicorn.Config(app, host=host, port=port, lifespan="on", proxy_headers=False,
                                 log_level=settings.log_level.lower(), server_header=False,
                                 limit_concurrency=settings.max_connections)
         lines = banner_lines(settings, in_process) + (extra if extra is not None else NEXT_STEPS)

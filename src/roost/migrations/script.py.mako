@@ -17,6 +17,11 @@ depends_on = ${repr(depends_on)}
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}
+% if not down_revision:
+    from roost.search.trigram import create_indexes
+
+    create_indexes(op)  # PostgreSQL only: pg_trgm indexes for account search
+% endif
 
 
 def downgrade() -> None:

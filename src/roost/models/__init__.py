@@ -14,11 +14,13 @@ from roost.models.jobs import Job
 from roost.models.media import MediaAttachment
 from roost.models.moderation import Report
 from roost.models.notifications import Notification
+from roost.models.notifications import FollowNotice  # noqa: I001
 from roost.models.polls import Poll, PollVote, ScheduledStatus
 from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusEdit,
                                  StatusTag, Tag)
 
 __all__ = [
+    "FollowNotice",
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",
     "AccessToken", "Account", "AccountConversation", "AccountDomainBlock", "AccountNote", "AccountPin",

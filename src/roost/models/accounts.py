@@ -60,6 +60,7 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     locale: Mapped[str] = mapped_column(String(16), default="en", nullable=False)
     sign_up_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    sign_up_ip: Mapped[str | None] = mapped_column(String(45), nullable=True)
     # Posting and reading defaults, keyed as Mastodon's Preferences entity
     # ("posting:default:visibility", "posting:default:sensitive", "posting:default:language").
     preferences: Mapped[dict] = mapped_column(JSONType, default=dict, nullable=False)

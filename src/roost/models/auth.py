@@ -57,6 +57,8 @@ class AccessToken(Base):
     )
     scopes: Mapped[str] = mapped_column(String(1000), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), default="oauth", nullable=False)  # oauth | session
+    # The authorization code this token was issued for: a replayed code revokes it.
+    code_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     created_at: Mapped[datetime] = created_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

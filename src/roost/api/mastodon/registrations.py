@@ -8,7 +8,7 @@ from roost.api.deps import DbSession, app_or_user
 from roost.api.params import as_bool, as_str, read_params
 from roost.auth import oauth, service
 from roost.auth.actor import Actor
-from roost.auth.ratelimit import limiter_of
+from roost.auth.ratelimit import client_ip, limiter_of
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -24,5 +24,5 @@ async def register(request: Request, session: DbSession,
         session, app=actor.app, username=as_str(p.get("username"), "") or "",
         email=as_str(p.get("email"), "") or "", password=as_str(p.get("password"), "") or "",
         agreement=as_bool(p.get("agreement")), locale=as_str(p.get("locale"), "en") or "en",
-        reason=as_str(p.get("reason"), "") or "")
+        reason=as_str(p.get("reason"), "") or "", ip=client_ip(request))
     return oauth.token_body(token, raw)

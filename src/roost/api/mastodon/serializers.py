@@ -21,7 +21,8 @@ def _base() -> str:
 
 
 def media_url(path: str | None, fallback: str) -> str:
-    return f"{_base()}/media/{path}" if path else f"{_base()}/static/{fallback}"
+    base = runtime.public_base_url()  # https behind a TLS proxy: no mixed content
+    return f"{base}/media/{path}" if path else f"{base}/static/{fallback}"
 
 
 def account(a: Account) -> dict:
@@ -96,7 +97,6 @@ def credential_fields(a: Account, user: User | None, *, follow_requests_count: i
 
 
 def media(m: MediaAttachment) -> dict:
-    base = _base()
     meta: dict = {}
     if m.width and m.height:
         meta["original"] = {"width": m.width, "height": m.height, "size": f"{m.width}x{m.height}",
@@ -109,8 +109,8 @@ def media(m: MediaAttachment) -> dict:
     return {
         "id": str(m.id),
         "type": m.type,
-        "url": f"{base}/media/{m.file_path}",
-        "preview_url": f"{base}/media/{m.thumbnail_path or m.file_path}",
+        "url": media_url(m.file_path, ""),
+        "preview_url": media_url(m.thumbnail_path or m.file_path, ""),
         "remote_url": None,
         "preview_remote_url": None,
         "text_url": None,

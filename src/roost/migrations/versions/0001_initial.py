@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 03:05:47.955983
+Create Date: 2026-11-25 03:17:44.005424
 """
 from alembic import op
 import sqlalchemy as sa
@@ -252,6 +252,14 @@ def upgrade() -> None:
     with op.batch_alter_table('custom_filters', schema=None) as batch_op:
         batch_op.create_index('ix_custom_filters_account', ['account_id', 'id'], unique=False)
 
+    op.create_table('follow_notices',
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('from_account_id', sa.BigInteger(), nullable=False),
+    sa.Column('notified_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_follow_notices_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['from_account_id'], ['accounts.id'], name=op.f('fk_follow_notices_from_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id', 'from_account_id', name=op.f('pk_follow_notices'))
+    )
     op.create_table('follow_requests',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -416,6 +424,7 @@ def upgrade() -> None:
     sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('locale', sa.String(length=16), nullable=False),
     sa.Column('sign_up_reason', sa.Text(), nullable=False),
+    sa.Column('sign_up_ip', sa.String(length=45), nullable=True),
     sa.Column('preferences', roost.kit.types.JSONType(), nullable=False),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_active_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
@@ -434,6 +443,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.BigInteger(), nullable=True),
     sa.Column('scopes', sa.String(length=1000), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('code_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_used_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
@@ -444,6 +454,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('access_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_access_tokens_app_id'), ['app_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_tokens_code_id'), ['code_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_access_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('bookmarks',
@@ -627,6 +638,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_poll_votes_account', ['account_id', 'poll_id'], unique=False)
 
     # ### end Alembic commands ###
+    from roost.search.trigram import create_indexes
+
+    create_indexes(op)  # PostgreSQL only: pg_trgm indexes for account search
 
 
 def downgrade() -> None:
@@ -674,6 +688,7 @@ def downgrade() -> None:
     op.drop_table('bookmarks')
     with op.batch_alter_table('access_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_access_tokens_user_id'))
+        batch_op.drop_index(batch_op.f('ix_access_tokens_code_id'))
         batch_op.drop_index(batch_op.f('ix_access_tokens_app_id'))
 
     op.drop_table('access_tokens')
@@ -717,6 +732,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_follow_requests_target')
 
     op.drop_table('follow_requests')
+    op.drop_table('follow_notices')
     with op.batch_alter_table('custom_filters', schema=None) as batch_op:
         batch_op.drop_index('ix_custom_filters_account')
 
