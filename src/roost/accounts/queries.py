@@ -64,11 +64,10 @@ async def fetch_scalars(session: AsyncSession, stmt, column, page: PageParams) -
 
 
 def name_matches(term: str):  # noqa: ANN201
-    """Username prefix, or a prefix of the display name or of one of its words (any case)."""
-    shown = func.lower(Account.display_name)
-    return or_(Account.username_lower.startswith(term, autoescape=True),
-               shown.startswith(term, autoescape=True),
-               shown.contains(" " + term, autoescape=True))
+    """Any part of the username or of the display name, in any case. On PostgreSQL the pg_trgm
+    indexes (roost.search.trigram) serve both; elsewhere it is a scan."""
+    return or_(Account.username_lower.contains(term, autoescape=True),
+               func.lower(Account.display_name).contains(term, autoescape=True))
 
 
 def search_term(q: str, local_domain: str) -> str | None:
@@ -81,16 +80,48 @@ def search_term(q: str, local_domain: str) -> str | None:
     return name or None
 
 
-async def search(session: AsyncSession, viewer_id: int | None, q: str, *, local_domain: str,
-                 limit: int = 40, offset: int = 0, following: bool = False) -> list[Account]:
-    """Active accounts by name prefix: exact username first, then the most followed."""
-    term = search_term(q, local_domain)
-    if term is None:
-        return []
+def profile_username(q: str, base_url: str) -> str | None:
+    """The username in one of our profile URLs (…/@ann or …/users/ann), else None."""
+    q = q.replace("\x00", "").strip()
+    if not q.lower().startswith(base_url.lower() + "/"):
+        return None
+    path = q[len(base_url):].split("?")[0].split("#")[0].rstrip("/")
+    for prefix in ("/@", "/users/"):
+        name = path[len(prefix):] if path.startswith(prefix) else ""
+        if name and "/" not in name:
+            return name.lower()
+    return None
+
+
+def search_statement(viewer_id: int | None, term: str, *, following: bool = False):  # noqa: ANN201
+    """Ranked as Mastodon: the exact username first, then accounts the viewer follows, then
+    names that start with the term, then the most followed."""
+    followed = exists(select(1).where(Follow.account_id == viewer_id,
+                                      Follow.target_account_id == Account.id))
     stmt = visible().where(name_matches(term), not_blocked(viewer_id, Account.id))
     if following and viewer_id is not None:
-        stmt = stmt.where(exists(select(1).where(Follow.account_id == viewer_id,
-                                                 Follow.target_account_id == Account.id)))
-    stmt = stmt.order_by(case((Account.username_lower == term, 0), else_=1),
-                         Account.followers_count.desc(), Account.id).offset(offset).limit(limit)
-    return list((await session.execute(stmt)).scalars())
+        stmt = stmt.where(followed)
+    order = [case((Account.username_lower == term, 0), else_=1)]
+    if viewer_id is not None and not following:
+        order.append(case((followed, 0), else_=1))
+    order.append(case((Account.username_lower.startswith(term, autoescape=True), 0),
+                      (func.lower(Account.display_name).startswith(term, autoescape=True), 0),
+                      else_=1))
+    return stmt.order_by(*order, Account.followers_count.desc(), Account.id)
+
+
+async def search(session: AsyncSession, viewer_id: int | None, q: str, *, local_domain: str,
+                 limit: int = 40, offset: int = 0, following: bool = False,
+                 base_url: str | None = None) -> list[Account]:
+    """Accounts by name (see search_statement); one of our profile URLs finds exactly that one."""
+    following = following and viewer_id is not None
+    exact = profile_username(q, base_url) if base_url else None
+    if exact is not None:
+        stmt = search_statement(viewer_id, exact, following=following).where(
+            Account.username_lower == exact)
+    else:
+        term = search_term(q, local_domain)
+        if term is None:
+            return []
+        stmt = search_statement(viewer_id, term, following=following)
+    return list((await session.execute(stmt.offset(offset).limit(limit))).scalars())

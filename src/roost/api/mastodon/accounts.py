@@ -88,10 +88,11 @@ async def search_accounts(session: DbSession, q: Annotated[str, Query()] = "",
                           limit: OptionalText = None, offset: OptionalText = None,
                           following: OptionalText = None, resolve: OptionalText = None,
                           actor: Actor = user("read:accounts")) -> list[dict]:
+    settings = runtime.settings()
     found = await queries.search(
-        session, actor.account.id, q, local_domain=runtime.settings().domain,
-        limit=as_limit(limit, 40, 80), offset=as_offset(offset),
-        following=as_bool(following))
+        session, actor.account.id, q, local_domain=settings.domain,
+        limit=as_limit(limit, 40, 80), offset=as_offset(offset), following=as_bool(following),
+        base_url=settings.base_url if as_bool(resolve) else None)
     return await Presenter(session, actor.account).accounts(found)
 
 

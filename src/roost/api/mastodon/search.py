@@ -36,6 +36,9 @@ async def search(session: DbSession, page: Annotated[PageParams, Depends(page_pa
     skip = as_offset(offset)
     if skip and viewer is None:
         raise NotAuthenticated("Search queries pagination is not supported without authentication")
+    if as_bool(resolve) and viewer is None:
+        raise NotAuthenticated("Search queries that resolve remote resources are not supported "
+                               "without authentication")
     wanted = [type] if type else list(TYPES)
     settings = runtime.settings()
     presenter = Presenter(session, viewer)
@@ -45,7 +48,8 @@ async def search(session: DbSession, page: Annotated[PageParams, Depends(page_pa
     if "accounts" in wanted:
         found = await account_queries.search(
             session, viewer.id if viewer else None, q, local_domain=settings.domain,
-            limit=page.limit, offset=skip, following=as_bool(following) and viewer is not None)
+            limit=page.limit, offset=skip, following=as_bool(following) and viewer is not None,
+            base_url=settings.base_url if as_bool(resolve) else None)
         result["accounts"] = await presenter.accounts(found)
     if "hashtags" in wanted:
         tags = await repo.hashtags(session, q, limit=page.limit, offset=skip)
