@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +13,7 @@ from roost.events.schemas import NotificationsDismissed
 from roost.kit.clock import utcnow
 from roost.kit.errors import NotFound
 from roost.kit.ids import new_id, parse_id
-from roost.models import Account, Block, Mute, Notification
+from roost.models import Account, Block, Follow, FollowNotice, FollowRequest, Mute, Notification
 from roost.notifications import grouping
 
 TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
@@ -52,6 +54,35 @@ async def notify(session: AsyncSession, *, account_id: int, type: str, from_acco
         ).on_conflict_do_nothing(index_elements=["account_id", "key"])
     )
     return bool(result.rowcount)
+
+
+FOLLOW_RENOTIFY = timedelta(days=1)
+
+
+async def notify_follow(session: AsyncSession, *, account_id: int, from_account_id: int,
+                        type: str) -> bool:
+    """A `follow` or `follow_request` notification, decided when the job runs: nothing if the
+    follow (or request) is gone by then (unfollowed, withdrawn, rejected), and no second `follow`
+    within a day for the same follower (unfollow and follow again does not spam)."""
+    model = Follow if type == "follow" else FollowRequest
+    still = await session.execute(select(model.id).where(model.account_id == from_account_id,
+                                                         model.target_account_id == account_id))
+    if still.first() is None:
+        return False
+    if type != "follow":
+        return await notify(session, account_id=account_id, type=type, from_account_id=from_account_id)
+    now = utcnow()
+    last = (await session.execute(select(FollowNotice.notified_at).where(
+        FollowNotice.account_id == account_id, FollowNotice.from_account_id == from_account_id))).scalar()
+    if last is not None and now - last < FOLLOW_RENOTIFY:
+        return False
+    if not await notify(session, account_id=account_id, type=type, from_account_id=from_account_id):
+        return False
+    stmt = db_insert(session, FollowNotice).values(account_id=account_id,
+                                                   from_account_id=from_account_id, notified_at=now)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=["account_id", "from_account_id"], set_={"notified_at": now}))
+    return True
 
 
 async def dismiss(session: AsyncSession, account_id: int, notification_id: str | int) -> None:

@@ -5,13 +5,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.jobs import job
 from roost.models import Follow, Mention, Notification, Status
-from roost.notifications.service import notify
+from roost.notifications.service import notify, notify_follow
 from roost.posts import repository as posts_repo
 
 
 @job("notifications.create")
 async def create(session: AsyncSession, *, account_id: int, type: str, from_account_id: int,
                  status_id: int | None = None) -> None:
+    if type in ("follow", "follow_request") and status_id is None:
+        await notify_follow(session, account_id=account_id, from_account_id=from_account_id, type=type)
+        return
     if status_id is not None:
         status = await session.get(Status, status_id)
         if status is None or status.deleted_at is not None:
