@@ -72,6 +72,12 @@ class Factory:
             _, raw = await issue_token(session, app=self._oauth_app, user=person.user, scopes=scopes)
         return raw
 
+    async def app_token(self, scopes: list[str]) -> str:
+        """A client-credentials token: the app itself, no user (needs one account made first)."""
+        async with self.db.unit_of_work() as session:
+            _, raw = await issue_token(session, app=self._oauth_app, user=None, scopes=scopes)
+        return raw
+
     async def post(self, author: Person, text: str = "hello", **kwargs) -> Status:
         async with self.db.unit_of_work() as session:
             acc = await session.get(Account, author.account.id)

@@ -4,8 +4,10 @@ scope, by another user, and by the owner. One table, so a new endpoint is one ne
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
+from fastapi.routing import APIRoute
 from PIL import Image
 
 # (method, path, needed scope, public read?, what another user gets, what the owner gets)
@@ -108,3 +110,170 @@ async def test_matrix(api, world, method, path, scope, public, other, owner):
     token = await make.token(alice, [scope])
     r = await api.request(method, url, headers={"Authorization": f"Bearer {token}"}, **kwargs)
     assert r.status_code == owner, (r.status_code, r.text)
+
+
+# ---- every route: declared scope as Mastodon 4.3, enforced ------------------------------------
+# (method, path) -> (who may call, scope). `user`: a user's token; `app_or_user`: any token;
+# `maybe_user`: anonymous allowed, a sent token must hold the scope. A new route fails
+# test_every_route_is_listed until it is added here (or to NO_TOKEN) with Mastodon's scope.
+ACCESS = {
+    ("GET", "/oauth/userinfo"): ("user", 'profile'),
+    ("POST", "/oauth/userinfo"): ("user", 'profile'),
+    ("GET", "/api/v1/apps/verify_credentials"): ("app_or_user", None),
+    ("POST", "/api/v1/accounts"): ("app_or_user", 'write:accounts'),
+    ("POST", "/api/v1/accounts/{account_id}/follow"): ("user", 'write:follows'),
+    ("POST", "/api/v1/accounts/{account_id}/mute"): ("user", 'write:mutes'),
+    ("POST", "/api/v1/accounts/{account_id}/unfollow"): ("user", 'write:follows'),
+    ("POST", "/api/v1/accounts/{account_id}/remove_from_followers"): ("user", 'write:follows'),
+    ("POST", "/api/v1/accounts/{account_id}/block"): ("user", 'write:blocks'),
+    ("POST", "/api/v1/accounts/{account_id}/unblock"): ("user", 'write:blocks'),
+    ("POST", "/api/v1/accounts/{account_id}/unmute"): ("user", 'write:mutes'),
+    ("POST", "/api/v1/follow_requests/{account_id}/authorize"): ("user", 'write:follows'),
+    ("POST", "/api/v1/follow_requests/{account_id}/reject"): ("user", 'write:follows'),
+    ("GET", "/api/v1/accounts/relationships"): ("user", 'read:follows'),
+    ("GET", "/api/v1/accounts/{account_id}/followers"): ("maybe_user", 'read:accounts'),
+    ("GET", "/api/v1/accounts/{account_id}/following"): ("maybe_user", 'read:accounts'),
+    ("GET", "/api/v1/blocks"): ("user", 'read:blocks'),
+    ("GET", "/api/v1/mutes"): ("user", 'read:mutes'),
+    ("GET", "/api/v1/follow_requests"): ("user", 'read:follows'),
+    ("GET", "/api/v1/accounts/verify_credentials"): ("user", 'profile'),
+    ("PATCH", "/api/v1/accounts/update_credentials"): ("user", 'write:accounts'),
+    ("DELETE", "/api/v1/profile/avatar"): ("user", 'write:accounts'),
+    ("DELETE", "/api/v1/profile/header"): ("user", 'write:accounts'),
+    ("GET", "/api/v1/accounts/lookup"): ("maybe_user", 'read:accounts'),
+    ("GET", "/api/v1/accounts/search"): ("user", 'read:accounts'),
+    ("GET", "/api/v1/accounts/{account_id:int}"): ("maybe_user", 'read:accounts'),
+    ("GET", "/api/v1/accounts/{account_id:int}/statuses"): ("maybe_user", 'read:statuses'),
+    ("GET", "/api/v2/search"): ("maybe_user", 'read:search'),
+    ("GET", "/api/v1/markers"): ("user", 'read:statuses'),
+    ("POST", "/api/v1/markers"): ("user", 'write:statuses'),
+    ("GET", "/api/v1/preferences"): ("user", 'read:accounts'),
+    ("POST", "/api/v1/statuses"): ("user", 'write:statuses'),
+    ("GET", "/api/v1/statuses/{status_id}"): ("maybe_user", 'read:statuses'),
+    ("PUT", "/api/v1/statuses/{status_id}"): ("user", 'write:statuses'),
+    ("GET", "/api/v1/statuses/{status_id}/history"): ("maybe_user", 'read:statuses'),
+    ("DELETE", "/api/v1/statuses/{status_id}"): ("user", 'write:statuses'),
+    ("GET", "/api/v1/statuses/{status_id}/source"): ("user", 'read:statuses'),
+    ("GET", "/api/v1/statuses/{status_id}/context"): ("maybe_user", 'read:statuses'),
+    ("POST", "/api/v1/statuses/{status_id}/reblog"): ("user", 'write:statuses'),
+    ("POST", "/api/v1/statuses/{status_id}/unreblog"): ("user", 'write:statuses'),
+    ("POST", "/api/v1/statuses/{status_id}/favourite"): ("user", 'write:favourites'),
+    ("POST", "/api/v1/statuses/{status_id}/unfavourite"): ("user", 'write:favourites'),
+    ("POST", "/api/v1/statuses/{status_id}/bookmark"): ("user", 'write:bookmarks'),
+    ("POST", "/api/v1/statuses/{status_id}/unbookmark"): ("user", 'write:bookmarks'),
+    ("POST", "/api/v1/statuses/{status_id}/pin"): ("user", 'write:accounts'),
+    ("POST", "/api/v1/statuses/{status_id}/unpin"): ("user", 'write:accounts'),
+    ("GET", "/api/v1/statuses/{status_id}/favourited_by"): ("maybe_user", 'read:accounts'),
+    ("GET", "/api/v1/statuses/{status_id}/reblogged_by"): ("maybe_user", 'read:accounts'),
+    ("GET", "/api/v1/bookmarks"): ("user", 'read:bookmarks'),
+    ("GET", "/api/v1/favourites"): ("user", 'read:favourites'),
+    ("GET", "/api/v1/timelines/home"): ("user", 'read:statuses'),
+    ("GET", "/api/v1/timelines/public"): ("maybe_user", 'read:statuses'),
+    ("GET", "/api/v1/timelines/tag/{hashtag}"): ("maybe_user", 'read:statuses'),
+    ("GET", "/api/v1/notifications"): ("user", 'read:notifications'),
+    ("GET", "/api/v1/notifications/unread_count"): ("user", 'read:notifications'),
+    ("POST", "/api/v1/notifications/clear"): ("user", 'write:notifications'),
+    ("GET", "/api/v1/notifications/{notification_id:int}"): ("user", 'read:notifications'),
+    ("POST", "/api/v1/notifications/{notification_id:int}/dismiss"): ("user", 'write:notifications'),
+    ("POST", "/api/v1/media"): ("user", 'write:media'),
+    ("POST", "/api/v2/media"): ("user", 'write:media'),
+    ("GET", "/api/v1/media/{media_id}"): ("user", 'write:media'),
+    ("PUT", "/api/v1/media/{media_id}"): ("user", 'write:media'),
+    ("DELETE", "/api/v1/media/{media_id}"): ("user", 'write:media'),
+    ("GET", "/api/v2/notifications"): ("user", 'read:notifications'),
+    ("GET", "/api/v2/notifications/unread_count"): ("user", 'read:notifications'),
+    ("GET", "/api/v2/notifications/{group_key}"): ("user", 'read:notifications'),
+    ("GET", "/api/v2/notifications/{group_key}/accounts"): ("user", 'read:notifications'),
+    ("POST", "/api/v2/notifications/{group_key}/dismiss"): ("user", 'write:notifications'),
+    ("GET", "/api/v1/conversations"): ("user", 'read:statuses'),
+    ("DELETE", "/api/v1/conversations/{conversation_id}"): ("user", 'write:conversations'),
+    ("POST", "/api/v1/conversations/{conversation_id}/read"): ("user", 'write:conversations'),
+    ("GET", "/api/v1/timelines/direct"): ("user", 'read:statuses'),
+}
+
+# Routes that take no token at all (public documents, OAuth endpoints with their own client
+# authentication, the browser-session pages with CSRF, files).
+NO_TOKEN = {
+    ("GET", "/oauth/authorize"), ("POST", "/oauth/authorize"), ("POST", "/oauth/token"),
+    ("POST", "/oauth/revoke"), ("GET", "/.well-known/oauth-authorization-server"),
+    ("POST", "/oauth/sign_in"), ("POST", "/oauth/sign_out"),
+    ("GET", "/oauth/authorized_applications"),
+    ("POST", "/oauth/authorized_applications/{app_id}/revoke"),
+    ("GET", "/api/v2/instance"), ("GET", "/api/v1/instance"), ("GET", "/api/v1/instance/"),
+    ("GET", "/api/v1/instance/rules"), ("GET", "/api/v1/instance/peers"),
+    ("GET", "/api/v1/instance/domain_blocks"), ("GET", "/api/v1/instance/translation_languages"),
+    ("GET", "/api/v1/instance/activity"), ("GET", "/api/v1/instance/extended_description"),
+    ("GET", "/api/v1/instance/privacy_policy"), ("GET", "/api/v1/custom_emojis"),
+    ("GET", "/.well-known/webfinger"), ("GET", "/.well-known/host-meta"),
+    ("GET", "/.well-known/nodeinfo"), ("GET", "/nodeinfo/2.0"), ("GET", "/health"),
+    ("POST", "/api/v1/apps"), ("GET", "/media/{path:path}"), ("GET", "/static/{path:path}"),
+    ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+}
+
+
+def _routes(app) -> dict[tuple[str, str], tuple[str, str | None] | None]:
+    """(method, path) -> the access its token dependency declares (None: no token dependency)."""
+    from fastapi.routing import iter_route_contexts
+
+    def access(dependant):  # noqa: ANN001, ANN202
+        for d in dependant.dependencies:
+            found = getattr(d.call, "access", None) or access(d)
+            if found:
+                return found
+        return None
+
+    out = {}
+    for c in iter_route_contexts(app.routes):
+        route = getattr(c, "original_route", None)
+        if route is None or not hasattr(route, "methods"):
+            continue
+        for method in (route.methods or set()) - {"HEAD"}:
+            out[(method, c.path)] = access(route.dependant) if isinstance(route, APIRoute) else None
+    return out
+
+
+def test_every_route_is_listed(app):
+    routes = _routes(app)
+    unlisted = sorted(k for k in routes if k not in ACCESS and k not in NO_TOKEN)
+    assert not unlisted, f"add these to ACCESS (with Mastodon's scope) or NO_TOKEN: {unlisted}"
+    for key, declared in routes.items():
+        assert declared == ACCESS.get(key), (key, declared)
+    assert not (set(ACCESS) | NO_TOKEN) - set(routes), "listed routes that no longer exist"
+
+
+def _url(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path.replace("{hashtag}", "tag").replace("{group_key}", "follow-1"))
+
+
+SCOPE_ERROR = "This action is outside the authorized scopes"
+
+
+@pytest.mark.parametrize("key", sorted(ACCESS), ids=[f"{m} {p}" for m, p in sorted(ACCESS)])
+async def test_every_route_enforces_its_scope(api, make, key):
+    method, path = key
+    kind, scope = ACCESS[key]
+    alice = await make.account()
+    url = _url(path)
+
+    anon = await api.request(method, url)
+    if kind == "maybe_user":
+        assert anon.status_code not in (401, 403), anon.text
+    else:
+        assert anon.status_code == 401 and "error" in anon.json(), anon.text
+
+    if scope is not None:
+        wrong = "write" if scope.startswith(("read", "profile")) else "read"
+        token = await make.token(alice, [wrong])
+        r = await api.request(method, url, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 403 and r.json()["error"] == SCOPE_ERROR, r.text
+
+    token = await make.token(alice, [scope] if scope else ["read"])
+    r = await api.request(method, url, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code not in (401, 500), r.text
+    if r.status_code == 403:
+        assert r.json()["error"] != SCOPE_ERROR, r.text
+
+    if kind == "user":  # an app's own token (client credentials) is no user
+        app_token = await make.app_token([scope] if scope else ["read"])
+        r = await api.request(method, url, headers={"Authorization": f"Bearer {app_token}"})
+        assert r.status_code == 403, r.text

@@ -169,3 +169,26 @@ async def test_authorized_applications_needs_sign_in(api, make):
     r = await api.post("/oauth/sign_in", data={**form["fields"], "login": "xena", "password": PASSWORD})
     assert r.status_code == 303 and r.headers["location"] == "/oauth/authorized_applications"
     assert "Authorized apps" in (await api.get(r.headers["location"])).text
+
+
+async def test_browser_session_is_not_a_bearer_token(api, make):
+    await make.account("yuri")
+    app = await new_app(api)
+    await sign_in(api, authorize_url(app), "yuri")
+    raw = api.cookies.get("roost_session").rpartition(".")[0]
+    r = await api.get("/api/v1/accounts/verify_credentials", headers={"Authorization": f"Bearer {raw}"})
+    assert r.status_code == 401
+
+
+async def test_non_ascii_csrf_and_cookies_are_refused_not_500(api, make):
+    await make.account("zoe")
+    app = await new_app(api)
+    fields = form_of((await api.get(authorize_url(app))).text)["fields"]
+    r = await api.post("/oauth/authorize", data={**fields, "csrf_token": "é" * 64, "login": "zoe",
+                                                 "password": PASSWORD})
+    assert r.status_code == 403
+    page = await api.get(authorize_url(app), headers={"Cookie": "roost_session=abc.é".encode("latin-1")})
+    assert page.status_code == 200 and 'name="password"' in page.text
+    r = await api.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": app["client_id"],
+                                             "client_secret": "é"})
+    assert r.status_code == 401

@@ -70,6 +70,7 @@ def user(scope: str | None = None):
         check_scope(actor, scope)
         return actor
 
+    dep.access = ("user", scope)  # read by the authorization matrix test
     return Depends(dep)
 
 
@@ -83,6 +84,7 @@ def app_or_user(scope: str | None = None):
         check_scope(actor, scope, user_required=False)
         return actor
 
+    dep.access = ("app_or_user", scope)
     return Depends(dep)
 
 
@@ -98,4 +100,5 @@ def maybe_user(scope: str | None = None):
             check_scope(actor, scope)
         return actor
 
+    dep.access = ("maybe_user", scope)
     return Depends(dep)

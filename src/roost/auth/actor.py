@@ -44,7 +44,8 @@ def _by_token() -> Select:
             .outerjoin(User, User.id == AccessToken.user_id)
             .outerjoin(Account, Account.id == User.account_id)
             .where(AccessToken.token_hash == bindparam("token_hash", type_=String),
-                   AccessToken.revoked_at.is_(None)))
+                   AccessToken.revoked_at.is_(None),
+                   AccessToken.kind == "oauth"))  # a browser session is no bearer token
 
 
 async def resolve_token(session: AsyncSession, raw_token: str) -> Actor:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.auth import scopes as scope_rules
 from roost.auth.service import OOB, issue_token
-from roost.auth.tokens import digest, matches, new_secret
+from roost.auth.tokens import digest, matches, new_secret, same
 from roost.kit.clock import utcnow
 from roost.models import AccessToken, OAuthApp, OAuthCode, User
 
@@ -177,7 +176,7 @@ async def exchange_code(session: AsyncSession, app: OAuthApp, code: str | None,
     if (redirect_uri or (registered[0] if len(registered) == 1 else "")) != row.redirect_uri:
         raise invalid_grant()
     if row.code_challenge:
-        if not verifier or not hmac.compare_digest(s256(verifier), row.code_challenge):
+        if not verifier or not same(s256(verifier), row.code_challenge):
             raise invalid_grant("The code verifier does not match the code challenge.")
     # One use: only the request that flips used_at gets a token.
     claimed = await session.execute(update(OAuthCode).where(OAuthCode.id == row.id,

@@ -7,7 +7,6 @@ when the two agree. The session cookie holds a signed server-side session token 
 
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 
 from fastapi import Request
@@ -15,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
-from roost.auth.tokens import new_secret
+from roost.auth.tokens import new_secret, same
 from roost.config import Settings
 from roost.instance.secrets import mac, sign, unsign
 
@@ -98,7 +97,7 @@ def csrf_ok(request: Request, settings: Settings, token: str | None) -> bool:
     nonce = request.cookies.get(CSRF_COOKIE)
     if not nonce or not token:
         return False
-    return hmac.compare_digest(token, csrf_token(settings, nonce))
+    return same(token, csrf_token(settings, nonce))
 
 
 def set_csrf_cookie(response: Response, request: Request, settings: Settings, nonce: str) -> None:

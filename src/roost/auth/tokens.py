@@ -16,4 +16,9 @@ def digest(secret: str) -> str:
 
 
 def matches(secret: str, stored_digest: str) -> bool:
-    return hmac.compare_digest(digest(secret), stored_digest)
+    return same(digest(secret), stored_digest)
+
+
+def same(a: str, b: str) -> bool:
+    """Constant-time equality for any text (compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest(a.encode(), b.encode())

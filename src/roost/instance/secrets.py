@@ -53,4 +53,4 @@ def unsign(settings: Settings, purpose: str, signed: str | None) -> str | None:
     if not signed or "." not in signed:
         return None
     value, _, sig = signed.rpartition(".")
-    return value if hmac.compare_digest(sig, mac(settings, purpose, value)) else None
+    return value if hmac.compare_digest(sig.encode(), mac(settings, purpose, value).encode()) else None
