@@ -189,6 +189,15 @@ ACCESS = {
     ("DELETE", "/api/v1/conversations/{conversation_id}"): ("user", 'write:conversations'),
     ("POST", "/api/v1/conversations/{conversation_id}/read"): ("user", 'write:conversations'),
     ("GET", "/api/v1/timelines/direct"): ("user", 'read:statuses'),
+    ("GET", "/api/v1/trends"): ("maybe_user", None),
+    ("GET", "/api/v1/trends/tags"): ("maybe_user", None),
+    ("GET", "/api/v1/trends/statuses"): ("maybe_user", None),
+    ("GET", "/api/v1/trends/links"): ("maybe_user", None),
+    ("GET", "/api/v1/tags/{name}"): ("maybe_user", None),
+    ("GET", "/api/v1/suggestions"): ("user", "read:accounts"),
+    ("GET", "/api/v2/suggestions"): ("user", "read:accounts"),
+    ("DELETE", "/api/v1/suggestions/{account_id}"): ("user", "write:accounts"),
+    ("GET", "/api/v1/directory"): ("maybe_user", "read:accounts"),
 }
 
 # Routes that take no token at all (public documents, OAuth endpoints with their own client
