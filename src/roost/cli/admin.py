@@ -241,3 +241,48 @@ admin.add_command(announcements)
 admin.add_command(emoji)
 admin.add_command(reports)
 admin.add_command(trends)
+
+
+@admin.command("apps")
+@click.argument("username")
+@data_dir_option
+def apps(username: str, data_dir) -> None:  # noqa: ANN001
+    """List the apps a user has authorized (as /oauth/authorized_applications shows them)."""
+    from roost.auth import service as auth
+
+    settings = load_settings(data_dir)
+
+    async def go() -> list:
+        async with unit_of_work(settings) as session:
+            _, user = await _find(session, username)
+            return await auth.authorized_apps(session, user.id)
+
+    found = run(go())
+    if not found:
+        click.echo(f"No app has access to @{username.lstrip('@')}.")
+        return
+    click.echo(f"{'APP ID':<20}  {'AUTHORIZED':<16}  {'LAST USED':<16}  NAME (SCOPES)")
+    for item in found:
+        click.echo(f"{item.app.id:<20}  {_when(item.authorized_at):<16}  {_when(item.last_used_at):<16}  "
+                   f"{item.app.name} ({' '.join(item.scopes)})")
+
+
+@admin.command("revoke-app")
+@click.argument("username")
+@click.argument("app_id", type=int)
+@data_dir_option
+def revoke_app(username: str, app_id: int, data_dir) -> None:  # noqa: ANN001
+    """Revoke every token USERNAME gave the app APP_ID (see `roost admin apps`)."""
+    from roost.auth import service as auth
+
+    settings = load_settings(data_dir)
+
+    async def go() -> int:
+        async with unit_of_work(settings) as session:
+            _, user = await _find(session, username)
+            return await auth.revoke_app(session, user.id, app_id)
+
+    count = run(go())
+    if not count:
+        raise Fail(f"@{username.lstrip('@')} has not authorized app {app_id}")
+    click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of app {app_id}.")
