@@ -11,6 +11,7 @@ from sqlalchemy import select
 from roost.auth import scopes as scope_rules
 from roost.auth.oauth import CODE_TTL
 from roost.models import OAuthApp, OAuthCode
+from tests.events.test_emitting import events_since, mark
 from tests.api.test_oauth import (PASSWORD, _Forms, authorize_url, code_from, consent, exchange,
                                   form_of, new_app, pkce, sign_in)
 
@@ -40,9 +41,12 @@ async def test_replayed_code_revokes_the_token_it_gave(api, make, db):
     bearer = {"Authorization": f"Bearer {first.json()['access_token']}"}
     assert (await api.get("/api/v1/accounts/verify_credentials", headers=bearer)).status_code == 200
 
+    start = await mark(db)
     again = await exchange(api, app, code, verifier)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
     assert (await api.get("/api/v1/accounts/verify_credentials", headers=bearer)).status_code == 401
+    [event] = [e for e in await events_since(db, start) if e.type == "oauth.code_replayed"]
+    assert event.data["tokens"] == 1 and event.subject_id is not None
 
     # other tokens of the same person and app are not touched
     other = await _token_for(api, app, "rita")
@@ -151,8 +155,11 @@ async def test_authorized_applications_page_lists_and_revokes(api, make, db):
     r = await api.post(revoke[0]["action"], data={"csrf_token": "0" * 64})
     assert r.status_code == 403
     assert (await api.get("/api/v1/accounts/verify_credentials", headers=bearer)).status_code == 200
+    start = await mark(db)
     r = await api.post(revoke[0]["action"], data=revoke[0]["fields"])
     assert r.status_code == 303
+    [event] = [e for e in await events_since(db, start) if e.type == "oauth.app_revoked"]
+    assert event.data == {"account_id": event.data["account_id"], "app_id": str(app_id), "tokens": 1}
     assert (await api.get("/api/v1/accounts/verify_credentials", headers=bearer)).status_code == 401
     assert "Test App" not in (await api.get("/oauth/authorized_applications")).text
     ok = await api.get("/api/v1/accounts/verify_credentials", headers={"Authorization": f"Bearer {theirs}"})

@@ -15,9 +15,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roost import events
 from roost.auth import scopes as scope_rules
 from roost.auth.service import OOB, issue_token
 from roost.auth.tokens import digest, matches, new_secret, same
+from roost.events.schemas import CodeReplayed
 from roost.kit.clock import utcnow
 from roost.models import AccessToken, OAuthApp, OAuthCode, User
 
@@ -193,9 +195,14 @@ async def exchange_code(session: AsyncSession, app: OAuthApp, code: str | None,
 async def _replayed(session: AsyncSession, code: OAuthCode) -> None:
     """A code used twice may have been stolen: revoke every token issued for it (RFC 6749
     4.1.2). The caller's transaction commits this although the answer is an error."""
-    await session.execute(update(AccessToken).where(AccessToken.code_id == code.id,
-                                                    AccessToken.revoked_at.is_(None))
-                          .values(revoked_at=utcnow()))
+    result = await session.execute(update(AccessToken).where(AccessToken.code_id == code.id,
+                                                             AccessToken.revoked_at.is_(None))
+                                   .values(revoked_at=utcnow()))
+    user = await session.get(User, code.user_id)
+    if user is not None:
+        events.record(session, CodeReplayed(account_id=str(user.account_id), app_id=str(code.app_id),
+                                            tokens=result.rowcount), actor_id=None,
+                      subject_id=user.account_id)
     raise invalid_grant()
 
 

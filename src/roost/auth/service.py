@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import runtime
+from roost import events, runtime
 from roost.accounts import repository as accounts_repo
 from roost.accounts.service import create_account
 from roost.auth import scopes as scope_rules
 from roost.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from roost.auth.tokens import digest, new_secret
+from roost.events.schemas import AppRevoked
 from roost.instance import site as site_settings
 from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotAuthenticated
@@ -108,15 +109,18 @@ async def authorized_apps(session: AsyncSession, user_id: int) -> list[Authorize
     return sorted(out.values(), key=lambda a: a.authorized_at, reverse=True)
 
 
-async def revoke_app(session: AsyncSession, user_id: int, app_id: int) -> int:
+async def revoke_app(session: AsyncSession, user: User, app_id: int) -> int:
     """Take an app's access away: every token of this user for it, and its unused codes."""
     now = utcnow()
     result = await session.execute(
-        update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.app_id == app_id,
+        update(AccessToken).where(AccessToken.user_id == user.id, AccessToken.app_id == app_id,
                                   AccessToken.revoked_at.is_(None)).values(revoked_at=now))
-    await session.execute(update(OAuthCode).where(OAuthCode.user_id == user_id,
+    await session.execute(update(OAuthCode).where(OAuthCode.user_id == user.id,
                                                   OAuthCode.app_id == app_id,
                                                   OAuthCode.used_at.is_(None)).values(used_at=now))
+    if result.rowcount:
+        events.record(session, AppRevoked(account_id=str(user.account_id), app_id=str(app_id),
+                                          tokens=result.rowcount), actor_id=user.account_id)
     return result.rowcount
 
 

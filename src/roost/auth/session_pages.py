@@ -95,5 +95,5 @@ async def revoke_application(app_id: str, request: Request, session: DbSession,
         return _login(page, APPS_PAGE, status=401, error="Your session has ended. Please sign in again.")
     app = parse_id(app_id)
     if app is not None:
-        await service.revoke_app(session, who.id, app)
+        await service.revoke_app(session, who, app)
     return RedirectResponse(APPS_PAGE, status_code=303, headers=pages.HEADERS)

@@ -280,7 +280,7 @@ def revoke_app(username: str, app_id: int, data_dir) -> None:  # noqa: ANN001
     async def go() -> int:
         async with unit_of_work(settings) as session:
             _, user = await _find(session, username)
-            return await auth.revoke_app(session, user.id, app_id)
+            return await auth.revoke_app(session, user, app_id)
 
     count = run(go())
     if not count:

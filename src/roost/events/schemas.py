@@ -495,3 +495,22 @@ class FilterStatusRemoved(EventData):
     account_id: str
     filter_status_id: str
     status_id: str
+
+
+
+@event_type("oauth.app_revoked")
+class AppRevoked(EventData):
+    """A person took an app's access away (authorized applications page or the CLI)."""
+
+    account_id: str
+    app_id: str
+    tokens: int
+
+
+@event_type("oauth.code_replayed")
+class CodeReplayed(EventData):
+    """An authorization code came back a second time; the tokens issued for it were revoked."""
+
+    account_id: str
+    app_id: str
+    tokens: int
