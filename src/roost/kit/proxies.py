@@ -85,7 +85,7 @@ class ProxyHeaders:
             return
         peer = scope["client"][0]
         if self.proxies.trusted(parse_address(peer)):
-            scope = dict(scope)
+            # in place, as uvicorn does: a copy would lose request.state set further in
             client = self.proxies.client(peer, _header(scope, b"x-forwarded-for"))
             if client != peer:
                 scope["client"] = (client, 0)
