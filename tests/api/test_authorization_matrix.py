@@ -198,6 +198,19 @@ ACCESS = {
     ("GET", "/api/v2/suggestions"): ("user", "read:accounts"),
     ("DELETE", "/api/v1/suggestions/{account_id}"): ("user", "write:accounts"),
     ("GET", "/api/v1/directory"): ("maybe_user", "read:accounts"),
+    ("POST", "/api/v1/reports"): ("user", "write:reports"),
+    ("GET", "/api/v1/admin/reports"): ("user", "admin:read:reports"),
+    ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
+    ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),
+    ("POST", "/api/v1/admin/reports/{report_id}/reopen"): ("user", "admin:write:reports"),
+    ("POST", "/api/v1/admin/reports/{report_id}/assign_to_self"): ("user", "admin:write:reports"),
+    ("POST", "/api/v1/admin/reports/{report_id}/unassign"): ("user", "admin:write:reports"),
+    ("GET", "/api/v1/polls/{poll_id}"): ("maybe_user", "read:statuses"),
+    ("POST", "/api/v1/polls/{poll_id}/votes"): ("user", "write:statuses"),
+    ("GET", "/api/v1/scheduled_statuses"): ("user", "read:statuses"),
+    ("GET", "/api/v1/scheduled_statuses/{scheduled_id}"): ("user", "read:statuses"),
+    ("PUT", "/api/v1/scheduled_statuses/{scheduled_id}"): ("user", "write:statuses"),
+    ("DELETE", "/api/v1/scheduled_statuses/{scheduled_id}"): ("user", "write:statuses"),
 }
 
 # Routes that take no token at all (public documents, OAuth endpoints with their own client
