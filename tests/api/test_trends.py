@@ -196,3 +196,22 @@ async def test_admin_hides_and_unhides_items_with_events(api, make, db, run_jobs
                          ("trends.hidden", "link", "https://example.com/a"),
                          ("trends.refreshed", None, None)]
     assert ("trends.unhidden", "tag", "spicy") in kinds
+
+
+async def test_trending_tags_and_links_cost_a_fixed_number_of_queries(api, app, make, db, run_jobs):
+    people = [await make.account() for _ in range(2)]
+
+    async def cost(n: int) -> tuple[int, int, int]:
+        for i in range(n):
+            for who in people:
+                await post(api, who, f"#topic{n}x{i} https://example.com/{n}/{i}")
+        await refresh(db, run_jobs)
+        with counting_queries(app) as tags:
+            found = (await api.get("/api/v1/trends/tags")).json()
+        with counting_queries(app) as links:
+            await api.get("/api/v1/trends/links")
+        return tags.n, links.n, len(found)
+
+    t1, l1, n1 = await cost(1)
+    t2, l2, n2 = await cost(4)
+    assert n2 > n1 and (t1, l1) == (t2, l2)
