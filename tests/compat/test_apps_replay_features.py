@@ -82,3 +82,14 @@ def test_explore_screens(pair):
     tag = reader.call("GET", "/api/v1/tags/roostcompat")
     fields(tag, "name:str", "url:str", "history:list")
     assert isinstance(reader.call("GET", "/api/v1/custom_emojis"), list)
+
+
+def test_announcements_bar(pair):
+    """Tusky asks with with_dismissed=true at launch; Elk and Phanpy without it."""
+    author, reader = pair
+    for app, params in ((author, {"with_dismissed": "true"}), (reader, {})):
+        for ann in app.call("GET", "/api/v1/announcements", params=params):
+            fields(ann, "id:str", "content:str", "published_at:str", "all_day:bool", "read:bool",
+                   "reactions:list", "mentions:list", "tags:list", "emojis:list")
+    app = author
+    app.call("POST", "/api/v1/announcements/1/dismiss", status=404)
