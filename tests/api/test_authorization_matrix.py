@@ -12,7 +12,8 @@ from PIL import Image
 
 # (method, path, needed scope, public read?, what another user gets, what the owner gets)
 # Paths use {post} (alice's public post), {private} (alice's followers-only post), {media} (alice's
-# unattached upload), {alice} (alice's account id), {note} (a notification for alice).
+# unattached upload), {alice} (alice's account id), {note} (a notification for alice), {list} (a
+# list of alice's).
 MATRIX = [
     ("GET", "/api/v1/statuses/{post}", "read:statuses", True, 200, 200),
     ("GET", "/api/v1/statuses/{private}", "read:statuses", False, 404, 200),
@@ -45,6 +46,17 @@ MATRIX = [
     ("GET", "/api/v1/accounts/relationships?id[]={alice}", "read:follows", False, 200, 200),
     ("GET", "/api/v1/markers?timeline[]=home", "read:statuses", False, 200, 200),
     ("GET", "/api/v1/preferences", "read:accounts", False, 200, 200),
+    ("GET", "/api/v1/lists", "read:lists", False, 200, 200),
+    ("GET", "/api/v1/lists/{list}", "read:lists", False, 404, 200),
+    ("PUT", "/api/v1/lists/{list}", "write:lists", False, 404, 200),
+    ("GET", "/api/v1/lists/{list}/accounts", "read:lists", False, 404, 200),
+    ("GET", "/api/v1/timelines/list/{list}", "read:lists", False, 404, 200),
+    ("GET", "/api/v1/accounts/{alice}/lists", "read:lists", False, 200, 200),
+    ("GET", "/api/v1/followed_tags", "read:follows", False, 200, 200),
+    ("POST", "/api/v1/tags/roost/follow", "write:follows", False, 200, 200),
+    ("GET", "/api/v1/featured_tags", "read:accounts", False, 200, 200),
+    ("GET", "/api/v1/featured_tags/suggestions", "read:accounts", False, 200, 200),
+    ("GET", "/api/v1/accounts/{alice}/featured_tags", "read:accounts", True, 200, 200),
 ]
 
 
@@ -65,8 +77,9 @@ async def world(api, make, run_jobs):
     await make.follow(bob, alice)
     await run_jobs()
     notes = (await api.get("/api/v1/notifications", headers=alice.headers)).json()
+    lst = (await api.post("/api/v1/lists", json={"title": "mine"}, headers=alice.headers)).json()
     ids = {"post": post["id"], "private": private["id"], "media": media["id"], "alice": alice.id,
-           "note": notes[0]["id"]}
+           "note": notes[0]["id"], "list": lst["id"]}
     # bob follows alice, so make a third person the "other user" for followers-only checks
     carol = await make.account()
     return alice, carol, ids, make
@@ -75,6 +88,8 @@ async def world(api, make, run_jobs):
 def _body(method: str, path: str) -> dict:
     if method == "PUT" and "/statuses/" in path:
         return {"json": {"status": "edited"}}
+    if method == "PUT" and "/lists/" in path:
+        return {"json": {"title": "renamed"}}
     if method == "PUT" and "/media/" in path:
         return {"json": {"description": "alt"}}
     if method == "PATCH":

@@ -5,8 +5,8 @@ Every schema operation that Roost serves is fuzzed with the checks `not_a_server
 `response_schema_conformance`. The list of operations is read from the app's own routes, so a new
 endpoint is covered as soon as it exists. The server first gets an admin, two people, posts, a
 reply, a direct message, a poll with a vote, a scheduled post, follows, a favourite, a bookmark,
-an image and notifications; half of the
-path ids are drawn from those rows, so lookups find something. The seed is fixed: CI reproduces.
+an image, notifications, a list, a followed and a featured tag; half of the path ids are drawn
+from those rows, so lookups find something. The seed is fixed: CI reproduces.
 ROOST_SCHEMATHESIS_MAX_EXAMPLES=100 runs a deeper search by hand.
 
 Known schema deviations (the schema is stricter than real Mastodon; Roost follows Mastodon):
@@ -90,7 +90,8 @@ def test_served_operations_follow_the_routes():
     assert "POST /api/v1/follow_requests/{account_id}/authorize" in ops
     assert "GET /api/v2/search" in ops and "POST /oauth/token" in ops
     assert "POST /api/v1/polls/{id}/votes" in ops and "PUT /api/v1/scheduled_statuses/{id}" in ops
-    assert "GET /api/v1/lists" not in ops  # in the schema, not served
+    assert "GET /api/v1/lists" in ops and "GET /api/v1/timelines/list/{list_id}" in ops
+    assert "POST /api/v1/tags/{id}/feature" not in ops  # in the schema (Mastodon 4.4), not served
     assert not any("webfinger" in op for op in ops)  # served, not in the schema
 
 
@@ -166,6 +167,11 @@ def seed(url: str) -> tuple[str, dict[str, list[str]]]:
             "title": "seeded", "context": ["home"], "keywords_attributes": [{"keyword": "nope"}]}))
         filtered = _ok(c.post(f"/api/v2/filters/{flt['id']}/statuses", headers=a,
                               json={"status_id": theirs["id"]}))
+        friends = _ok(c.post("/api/v1/lists", headers=a, json={"title": "Friends"}))
+        _ok(c.post(f"/api/v1/lists/{friends['id']}/accounts", headers=a,
+                   json={"account_ids": [other["id"]]}))
+        _ok(c.post("/api/v1/tags/roost/follow", headers=a))
+        featured = _ok(c.post("/api/v1/featured_tags", headers=a, json={"name": "roost"}))
         notes: list = []
         deadline = time.time() + 10  # jobs make the notifications
         while len(notes) < 3 and time.time() < deadline:
@@ -180,7 +186,9 @@ def seed(url: str) -> tuple[str, dict[str, list[str]]]:
                    "notifications": [n["id"] for n in notes],
                    "tags": ["roost"], "filters": [flt["id"]],
                    "filter_keywords": [k["id"] for k in flt["keywords"]],
-                   "filter_statuses": [filtered["id"]]}
+                   "filter_statuses": [filtered["id"]],
+                   "lists": [friends["id"]],
+                   "featured_tags": [featured["id"]]}
 
 
 # path parameter -> the seeded ids it draws from, per group of operations
@@ -194,7 +202,10 @@ BINDINGS = [("^/api/v1/(accounts|follow_requests)/", "accounts", ("id", "account
             ("^/api/v2/filters/[{]", "filters", ("id", "filter_id")),
             ("^/api/v2/filters/keywords/", "filter_keywords", ("id",)),
             ("^/api/v1/filters/", "filter_keywords", ("id",)),
-            ("^/api/v2/filters/statuses/", "filter_statuses", ("id",))]
+            ("^/api/v2/filters/statuses/", "filter_statuses", ("id",)),
+            ("^/api/v1/tags/", "tags", ("name",)),
+            ("^/api/v1/(lists/|timelines/list/)", "lists", ("id", "list_id")),
+            ("^/api/v1/featured_tags/", "featured_tags", ("id",))]
 
 
 def st_config(ids: dict[str, list[str]]) -> str:

@@ -514,3 +514,70 @@ class CodeReplayed(EventData):
     account_id: str
     app_id: str
     tokens: int
+
+
+@event_type("list.created")
+class ListCreated(EventData):
+    list_id: str
+    account_id: str
+    title: str
+    replies_policy: str
+    exclusive: bool
+
+
+@event_type("list.updated")
+class ListUpdated(EventData):
+    list_id: str
+    account_id: str
+    title: str
+    replies_policy: str
+    exclusive: bool
+
+
+@event_type("list.deleted")
+class ListDeleted(EventData):
+    list_id: str
+    account_id: str
+
+
+@event_type("list.accounts_added")
+class ListAccountsAdded(EventData):
+    list_id: str
+    account_id: str
+    account_ids: list[str]
+
+
+@event_type("list.accounts_removed")
+class ListAccountsRemoved(EventData):
+    """`reason`: "removed" (by the owner) or "unfollowed" (the follow ended)."""
+
+    list_id: str
+    account_id: str
+    account_ids: list[str]
+    reason: str = "removed"
+
+
+@event_type("tag.followed")
+class TagFollowed(EventData):
+    account_id: str
+    tag: str
+
+
+@event_type("tag.unfollowed")
+class TagUnfollowed(EventData):
+    account_id: str
+    tag: str
+
+
+@event_type("tag.featured")
+class TagFeatured(EventData):
+    featured_tag_id: str
+    account_id: str
+    tag: str
+
+
+@event_type("tag.unfeatured")
+class TagUnfeatured(EventData):
+    featured_tag_id: str
+    account_id: str
+    tag: str

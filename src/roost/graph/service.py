@@ -22,6 +22,7 @@ from roost.jobs.queue import REGISTRY
 from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotFound
 from roost.kit.ids import new_id, parse_id
+from roost.lists import service as lists_service
 from roost.models import Account, AccountPin, Block, Follow, FollowRequest, Mute, Notification
 
 MAX_MUTE_SECONDS = 10 * 365 * 24 * 3600
@@ -127,6 +128,7 @@ async def _stop_following(session: AsyncSession, follower_id: int, target_id: in
         return False
     await _count_follow(session, follower_id, target_id, -1)
     await _drop_notification(session, target_id, follower_id, "follow")
+    await lists_service.forget_follow(session, follower_id, target_id, actor_id=actor_id)
     events.record(session, ev.Unfollowed(account_id=str(follower_id), target_account_id=str(target_id)),
                   actor_id=actor_id, subject_id=target_id, public=True)
     await drop_endorsement(session, follower_id, target_id)  # only followed accounts are featured

@@ -11,6 +11,7 @@ from roost.models.graph import (AccountDomainBlock, AccountNote, AccountPin, Blo
                                  FollowRequest, Mute)
 from roost.models.instance import SiteSetting
 from roost.models.jobs import Job
+from roost.models.lists import List, ListAccount
 from roost.models.media import MediaAttachment
 from roost.models.moderation import Report
 from roost.models.notifications import Notification
@@ -18,13 +19,16 @@ from roost.models.notifications import FollowNotice  # noqa: I001
 from roost.models.polls import Poll, PollVote, ScheduledStatus
 from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pin, Status, StatusEdit,
                                  StatusTag, Tag)
+from roost.models.tags import FeaturedTag, TagFollow
 
 __all__ = [
     "FollowNotice",
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",
     "AccessToken", "Account", "AccountConversation", "AccountDomainBlock", "AccountNote", "AccountPin",
-    "Block", "Bookmark", "CustomFilter", "CustomFilterKeyword", "CustomFilterStatus", "Event", "Favourite",
-    "Follow", "FollowRequest", "IdempotencyKey", "Job", "Marker", "MediaAttachment", "Mention", "Mute", "Notification",
-    "OAuthApp", "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status", "StatusEdit", "StatusTag", "Tag", "User",
+    "Block", "Bookmark", "CustomFilter", "CustomFilterKeyword", "CustomFilterStatus", "Event",
+    "Favourite", "FeaturedTag", "Follow", "FollowRequest", "IdempotencyKey", "Job", "List",
+    "ListAccount", "Marker", "MediaAttachment", "Mention", "Mute", "Notification", "OAuthApp",
+    "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status",
+    "StatusEdit", "StatusTag", "Tag", "TagFollow", "User",
 ]

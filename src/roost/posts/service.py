@@ -211,6 +211,8 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     if checked.poll is not None:
         await polls.attach(session, status, checked.poll)
     jobs.enqueue(session, "timelines.fan_out", status_id=status.id)
+    if visibility == "public" and tags:  # into the homes of the tags' followers
+        jobs.enqueue(session, "timelines.fan_out_tags", status_id=status.id)
     jobs.enqueue(session, "notifications.for_status", status_id=status.id)
     if visibility == "direct":
         jobs.enqueue(session, "conversations.update", status_id=status.id)

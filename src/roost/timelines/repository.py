@@ -20,8 +20,9 @@ from roost.kit.clock import utcnow
 from roost.kit.ids import new_id
 from roost.kit.paging import PageParams, fetch, fetch_template
 from roost.kit.types import UTCDateTime
-from roost.models import (Account, Block, Follow, MediaAttachment, Mention, Mute, Status,
-                          StatusTag, Tag, User)
+from roost.lists.repository import in_exclusive_list
+from roost.models import (Account, Block, Follow, List, ListAccount, MediaAttachment, Mention, Mute,
+                          Status, StatusTag, Tag, TagFollow, User)
 from roost.posts.repository import (VIEWER, as_rows, for_timeline, timeline_params,
                                     timeline_statement)
 
@@ -61,10 +62,22 @@ def home_rules(viewer_id: int) -> ColumnElement[bool]:
     )
 
 
-def home_condition(viewer_id: int) -> ColumnElement[bool]:
-    """Full membership test of one status row in the viewer's home (readability excluded)."""
-    return and_(or_(Status.account_id == viewer_id, _follows(viewer_id, Status.account_id)),
-                home_rules(viewer_id))
+def followed_tag_condition(viewer_id) -> ColumnElement[bool]:  # noqa: ANN001
+    """A public original post carrying a hashtag the viewer follows."""
+    return and_(Status.visibility == "public", Status.reblog_of_id.is_(None),
+                exists(select(1).select_from(StatusTag)
+                       .join(TagFollow, TagFollow.tag_id == StatusTag.tag_id)
+                       .where(StatusTag.status_id == Status.id, TagFollow.account_id == viewer_id)))
+
+
+def home_condition(viewer_id) -> ColumnElement[bool]:  # noqa: ANN001
+    """Full membership test of one status row in the viewer's home (readability excluded):
+    the viewer's own, or by a followed account that is in none of the viewer's exclusive lists,
+    or a public post with a hashtag the viewer follows."""
+    by_followed = and_(_follows(viewer_id, Status.account_id),
+                       ~in_exclusive_list(viewer_id, Status.account_id))
+    return or_(and_(or_(Status.account_id == viewer_id, by_followed), home_rules(viewer_id)),
+               followed_tag_condition(viewer_id))
 
 
 HOUR_MS = 3600 * 1000
@@ -75,18 +88,27 @@ LATERAL_BUDGET = 2000
 
 # The home statements are built once per shape with bound parameters (the viewer is
 # posts.repository.VIEWER): building them per call cost more CPU than running them.
-# Authors of a home page: "home" is the viewer and everyone they follow, "listed" the ids in
-# :author_ids (followed celebrities).
+# Authors of a home page: "home" is the viewer and everyone they follow (less the members of
+# the viewer's exclusive lists), "listed" the ids in :author_ids (followed celebrities). A list
+# timeline's kind is "list:" + its replies policy, its authors the members of :list_id.
 HOME, LISTED = "home", "listed"
+LIST_ID = bindparam("list_id", type_=BigInteger)
 
 
 def _authors(kind: str) -> Select:
     if kind == HOME:
         followed = (select(Follow.target_account_id.label("author_id"))
-                    .where(Follow.account_id == VIEWER))
+                    .where(Follow.account_id == VIEWER,
+                           ~in_exclusive_list(VIEWER, Follow.target_account_id)))
         return followed.union_all(select(Account.id).where(Account.id == VIEWER))
+    if kind.startswith("list:"):  # driven by the (list_id, account_id) unique index
+        return select(ListAccount.account_id.label("author_id")).where(ListAccount.list_id == LIST_ID)
     return (select(Account.id.label("author_id"))
             .where(in_ids(Account.id, "author_ids")))
+
+
+def _rules(kind: str) -> ColumnElement[bool]:
+    return list_rules(kind.removeprefix("list:")) if kind.startswith("list:") else home_rules(VIEWER)
 
 
 @cache
@@ -104,15 +126,16 @@ def _home_rows_statement() -> Select:
 
 @cache
 def _by_authors_statement(kind: str, ids_only: bool) -> Select:
-    stmt = timeline_statement().where(Status.account_id.in_(_authors(kind)), home_rules(VIEWER))
+    stmt = timeline_statement().where(Status.account_id.in_(_authors(kind)), _rules(kind))
     return stmt.with_only_columns(Status.id) if ids_only else as_rows(stmt)
 
 
 async def _by_authors(session: AsyncSession, viewer_id: int, kind: str, page: PageParams, *,
-                      how_many: int, author_ids: Sequence[int] = (), ids_only: bool = False) -> list:
-    """Home statuses written by the authors of `kind` (about `how_many` of them), paged,
-    newest first, as plain rows (Status attributes); with `ids_only` their ids."""
-    params = {**timeline_params(viewer_id), "author_ids": list(author_ids)}
+                      how_many: int, author_ids: Sequence[int] = (), ids_only: bool = False,
+                      list_id: int | None = None) -> list:
+    """Home (or list) statuses written by the authors of `kind` (about `how_many` of them),
+    paged, newest first, as plain rows (Status attributes); with `ids_only` their ids."""
+    params = {**timeline_params(viewer_id), "author_ids": list(author_ids), "list_id": list_id}
     if session.bind.dialect.name != "postgresql":  # type: ignore[union-attr]
         rows = await fetch_template(session, _by_authors_statement(kind, ids_only), Status.id,
                                     page, params)
@@ -185,7 +208,7 @@ def _lateral_page(kind: str, ids_only: bool, ascending: bool, has_done: bool, ha
     inner = timeline_statement()
     if ids_only:
         inner = inner.with_only_columns(Status.id)
-    inner = (inner.where(Status.account_id == authors.c.author_id, home_rules(VIEWER), *cond)
+    inner = (inner.where(Status.account_id == authors.c.author_id, _rules(kind), *cond)
              .order_by(order).limit(limit).lateral())
     return (select(*([inner.c.id] if ids_only else inner.c)).select_from(authors)
             .join(inner, true())
@@ -193,15 +216,85 @@ def _lateral_page(kind: str, ids_only: bool, ascending: bool, has_done: bool, ha
 
 
 async def home_from_db(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
-    """The home timeline straight from the database, newest first."""
-    return await _by_authors(session, viewer.id, HOME, page, how_many=viewer.following_count + 1)
+    """The home timeline straight from the database, newest first: the followed accounts'
+    statuses merged with the public posts of followed hashtags."""
+    rows = await _by_authors(session, viewer.id, HOME, page, how_many=viewer.following_count + 1)
+    return merge_pages(rows, await followed_tag_posts(session, viewer, page), page)
 
 
 async def home_ids_from_db(session: AsyncSession, viewer: Account, limit: int) -> list[int]:
     """The ids of the newest `limit` statuses of the viewer's home, newest first: what a feed
-    rebuild needs, without loading the rows."""
-    return await _by_authors(session, viewer.id, HOME, PageParams(limit=limit),
-                             how_many=viewer.following_count + 1, ids_only=True)
+    rebuild needs, without loading the rows (followed hashtags' posts included)."""
+    ids = await _by_authors(session, viewer.id, HOME, PageParams(limit=limit),
+                            how_many=viewer.following_count + 1, ids_only=True)
+    tagged = await followed_tag_posts(session, viewer, PageParams(limit=limit), ids_only=True)
+    return sorted(set(ids) | set(tagged), reverse=True)[:limit] if tagged else ids
+
+
+def merge_pages(a: list, b: list, page: PageParams) -> list:
+    """Two newest-first pages of the same window merged into one (duplicates once)."""
+    if not b:
+        return a
+    merged = {s.id: s for s in [*a, *b]}
+    if page.min_id is not None:  # the page just above min_id: the lowest ids
+        return sorted(merged.values(), key=lambda s: s.id)[:page.limit][::-1]
+    return sorted(merged.values(), key=lambda s: s.id, reverse=True)[:page.limit]
+
+
+@cache
+def _followed_tags_statement(ids_only: bool) -> Select:
+    tagged = select(StatusTag.status_id).where(in_ids(StatusTag.tag_id, "tag_ids"))
+    stmt = timeline_statement().where(Status.id.in_(tagged), Status.visibility == "public",
+                                      Status.reblog_of_id.is_(None))
+    return stmt.with_only_columns(Status.id) if ids_only else as_rows(stmt)
+
+
+async def followed_tag_posts(session: AsyncSession, viewer: Account, page: PageParams, *,
+                             ids_only: bool = False) -> list:
+    """Public posts with a hashtag the viewer follows (plain rows, or ids), driven by the
+    (tag_id, status_id) index. One cheap query when the viewer follows no hashtag."""
+    tag_ids = list((await session.execute(
+        select(TagFollow.tag_id).where(TagFollow.account_id == viewer.id))).scalars())
+    if not tag_ids:
+        return []
+    rows = await fetch_template(session, _followed_tags_statement(ids_only), Status.id, page,
+                                {**timeline_params(viewer.id), "tag_ids": tag_ids})
+    return [row[0] for row in rows] if ids_only else rows
+
+
+# ---- list timelines ---------------------------------------------------------------------------
+def list_rules(policy: str) -> ColumnElement[bool]:
+    """What of a member's statuses belongs in the list (VIEWER owns it, :list_id is the list):
+    no direct posts; reposts as in home (show_reblogs of the owner's follow); replies by the
+    replies policy: to anyone the owner follows (followed), to list members (list), to nobody
+    (none). Self-replies and replies to the owner always show (Mastodon's rule)."""
+    allowed = [Status.in_reply_to_account_id.is_(None),
+               Status.in_reply_to_account_id == Status.account_id,
+               Status.in_reply_to_account_id == VIEWER]
+    if policy == "followed":
+        allowed.append(_follows(VIEWER, Status.in_reply_to_account_id))
+    elif policy == "list":
+        allowed.append(exists(select(1).where(
+            ListAccount.list_id == LIST_ID,
+            ListAccount.account_id == Status.in_reply_to_account_id)))
+    return and_(
+        Status.visibility != "direct",
+        or_(Status.reblog_of_id.is_(None), Status.account_id == VIEWER,
+            exists(select(1).where(Follow.account_id == VIEWER,
+                                   Follow.target_account_id == Status.account_id,
+                                   Follow.show_reblogs.is_(True)))),
+        or_(*allowed),
+    )
+
+
+async def list_from_db(session: AsyncSession, lst: List, member_ids: Sequence[int],
+                       page: PageParams) -> list:
+    """A list's timeline, newest first, read like home from the database: per member an index
+    range scan on (account_id, id) (PostgreSQL) or one IN query (SQLite)."""
+    if not member_ids:
+        return []
+    return await _by_authors(session, lst.account_id, f"list:{lst.replies_policy}", page,
+                             how_many=len(member_ids), list_id=lst.id)
 
 
 async def celebrity_posts(session: AsyncSession, viewer: Account, page: PageParams,
@@ -357,6 +450,7 @@ def _targets_statement(direct: bool, repost: bool, other_original: bool, reply: 
         text_ = cast(Follow.languages, String)  # see wanted_language
         stmt = stmt.where(or_(Follow.languages.is_(None), ~text_.like('%"%'),
                               text_.like(literal('%"') + _LANGUAGE + '"%')))
+    stmt = stmt.where(~in_exclusive_list(Follow.account_id, _AUTHOR))
     if repost:
         stmt = stmt.where(Follow.show_reblogs.is_(True))
         if other_original:
@@ -431,3 +525,24 @@ async def authored_by(session: AsyncSession, ids: Sequence[int], account_id: int
     stmt = select(Status.id).where(Status.id.in_(list(ids)), Status.account_id == account_id)
     return list((await session.execute(stmt)).scalars())
 
+
+async def tag_fan_out_targets(session: AsyncSession, status: Status, *, active_since: datetime,
+                              after: int, limit: int) -> list[int]:
+    """One keyset page (by account id, after `after`) of the active accounts that follow one of
+    `status`'s hashtags and neither mute nor block its author, nor are blocked by them."""
+    author = status.account_id
+    now = utcnow()
+    stmt = (select(TagFollow.account_id).distinct()
+            .join(StatusTag, StatusTag.tag_id == TagFollow.tag_id)
+            .join(User, User.account_id == TagFollow.account_id)
+            .where(StatusTag.status_id == status.id, TagFollow.account_id > after,
+                   TagFollow.account_id != author, User.last_active_at >= active_since,
+                   ~exists(select(1).where(Mute.account_id == TagFollow.account_id,
+                                           Mute.target_account_id == author,
+                                           or_(Mute.expires_at.is_(None), Mute.expires_at > now))),
+                   ~exists(select(1).where(Block.account_id == TagFollow.account_id,
+                                           Block.target_account_id == author)),
+                   ~exists(select(1).where(Block.account_id == author,
+                                           Block.target_account_id == TagFollow.account_id)))
+            .order_by(TagFollow.account_id).limit(limit))
+    return list((await session.execute(stmt)).scalars())

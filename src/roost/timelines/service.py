@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import runtime
 from roost.kit.paging import PageParams
+from roost.lists import repository as lists_repo
+from roost.lists import service as lists_service
 from roost.models import Account, Status
 from roost.timelines import feeds, reposts
 from roost.timelines import repository as repo
@@ -51,3 +53,12 @@ async def tag(session: AsyncSession, viewer: Account | None, name: str, page: Pa
               only_media: bool = False) -> list[Status]:
     return await repo.tag(session, viewer, name, page, any_=any_, all_=all_, none=none,
                           local=local, remote=remote, only_media=only_media)
+
+
+async def list_timeline(session: AsyncSession, viewer: Account, list_id: str,
+                        page: PageParams) -> list[Status]:
+    """A list's timeline, from the database with or without Redis (see docs/subsystems/lists.md
+    for why). 404 unless the viewer owns the list."""
+    lst = await lists_service.get_owned(session, viewer, list_id)
+    members = await lists_repo.member_ids(session, lst.id)
+    return await repo.list_from_db(session, lst, members, page)

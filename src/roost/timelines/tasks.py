@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import runtime
 from roost.jobs import job
-from roost.timelines import feeds
+from roost.timelines import feeds, tag_fanout
 
 
 @job("timelines.fan_out")
@@ -38,3 +38,11 @@ async def purge_account(session: AsyncSession, *, account_id: int, target_accoun
     if runtime.redis() is None:
         return
     await feeds.purge_account(session, runtime.redis(), account_id, target_account_id)
+
+
+@job("timelines.fan_out_tags")
+async def fan_out_tags(session: AsyncSession, *, status_id: int) -> None:
+    """A public post with hashtags: into the feeds of the tags' followers."""
+    if runtime.redis() is None:
+        return
+    await tag_fanout.fan_out_tags(session, runtime.redis(), status_id)

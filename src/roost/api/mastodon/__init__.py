@@ -4,14 +4,15 @@ from fastapi import APIRouter
 
 from roost.api.mastodon import (accounts, apps, graph, instance, media, notifications, statuses,
                                 timelines)
-from roost.api.mastodon import (announcements, conversations, filters, notifications_v2, personal, polls,
-                                push_policy, registrations, reports, scheduled_statuses,
-                                suggestions, trends)
+from roost.api.mastodon import (announcements, conversations, filters, lists, notifications_v2,
+                                personal, polls, push_policy, registrations, reports,
+                                scheduled_statuses, suggestions, tags, trends)
 
 router = APIRouter()
 # graph before accounts: /accounts/relationships must win over /accounts/{id}; push_policy
 # before notifications_v2: /v2/notifications/policy must win over /v2/notifications/{group_key}.
 for module in (instance, apps, registrations, graph, personal, accounts, statuses, timelines,
                notifications, push_policy, media, notifications_v2, conversations, trends,
-               suggestions, reports, polls, scheduled_statuses, announcements, filters):
+               suggestions, reports, polls, scheduled_statuses, announcements, filters, lists,
+               tags):
     router.include_router(module.router)

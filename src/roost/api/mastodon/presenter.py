@@ -222,12 +222,19 @@ class Presenter:
 
     # ---- tags -----------------------------------------------------------------------------
     async def tags(self, tags: Sequence[Tag]) -> list[dict]:
-        """Tag entities with their real 7-day history, in one query for the whole list."""
+        """Tag entities with their real 7-day history, in one query for the whole list; for a
+        signed-in viewer also `following` and `featuring` (two more)."""
         from roost.kit.clock import utcnow
+        from roost.tags.repository import flags
         from roost.trends.history import tag_history
 
         histories = await tag_history(self.session, [t.id for t in tags], utcnow())
-        return [ser.tag(t, history=histories[t.id]) for t in tags]
+        out = [ser.tag(t, history=histories[t.id]) for t in tags]
+        if self.viewer_id is not None:
+            follows, features = await flags(self.session, self.viewer_id, [t.id for t in tags])
+            for t, data in zip(tags, out, strict=True):
+                data.update(following=t.id in follows, featuring=t.id in features)
+        return out
 
     # ---- media ----------------------------------------------------------------------------
     def media(self, m: MediaAttachment) -> dict:

@@ -153,6 +153,19 @@ def poll(p: Poll, *, now: datetime, viewer_id: int | None, own_votes: list[int])
     return data
 
 
+def list_(lst) -> dict:  # noqa: ANN001 - roost.models.List
+    return {"id": str(lst.id), "title": lst.title, "replies_policy": lst.replies_policy,
+            "exclusive": lst.exclusive}
+
+
+def featured_tag(f, account: Account) -> dict:  # noqa: ANN001 - roost.tags.repository.Featured
+    last = f.last_status_at
+    return {"id": str(f.row.id), "name": f.tag.display_name,
+            "url": f"{_base()}/@{account.username}/tagged/{f.tag.name}",
+            "statuses_count": str(f.statuses_count),
+            "last_status_at": last.date().isoformat() if last else None}
+
+
 def application(app: OAuthApp | None) -> dict | None:
     if app is None:
         return None

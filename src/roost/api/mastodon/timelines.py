@@ -1,4 +1,4 @@
-"""Timelines: home, public (federated and local) and hashtag."""
+"""Timelines: home, public (federated and local), hashtag and list."""
 
 from __future__ import annotations
 
@@ -58,3 +58,10 @@ async def tag(hashtag: str, request: Request, response: Response, session: DbSes
                              local=as_bool(p.get("local")), remote=as_bool(p.get("remote")),
                              only_media=as_bool(p.get("only_media")))
     return await _render(request, response, session, viewer, rows, "public")
+
+
+@router.get("/v1/timelines/list/{list_id}")
+async def list_timeline(list_id: str, request: Request, response: Response, session: DbSession,
+                        page: Page, actor: Actor = user("read:lists")) -> list[dict]:
+    rows = await service.list_timeline(session, actor.account, list_id, page)
+    return await _render(request, response, session, actor.account, rows, "home")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 03:17:44.005424
+Create Date: 2026-11-25 03:43:48.127106
 """
 from alembic import op
 import sqlalchemy as sa
@@ -252,6 +252,16 @@ def upgrade() -> None:
     with op.batch_alter_table('custom_filters', schema=None) as batch_op:
         batch_op.create_index('ix_custom_filters_account', ['account_id', 'id'], unique=False)
 
+    op.create_table('featured_tags',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('tag_id', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_featured_tags_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_featured_tags_tag_id_tags'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_featured_tags')),
+    sa.UniqueConstraint('account_id', 'tag_id', name=op.f('uq_featured_tags_account_id_tag_id'))
+    )
     op.create_table('follow_notices',
     sa.Column('account_id', sa.BigInteger(), nullable=False),
     sa.Column('from_account_id', sa.BigInteger(), nullable=False),
@@ -302,6 +312,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_idempotency_keys_account_id_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account_id', 'key', name=op.f('pk_idempotency_keys'))
     )
+    op.create_table('lists',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('title', sa.String(length=256), nullable=False),
+    sa.Column('replies_policy', sa.String(length=16), nullable=False),
+    sa.Column('exclusive', sa.Boolean(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_lists_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lists'))
+    )
+    with op.batch_alter_table('lists', schema=None) as batch_op:
+        batch_op.create_index('ix_lists_account', ['account_id', 'id'], unique=False)
+
     op.create_table('markers',
     sa.Column('account_id', sa.BigInteger(), nullable=False),
     sa.Column('timeline', sa.String(length=32), nullable=False),
@@ -414,6 +438,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['target_account_id'], ['accounts.id'], name=op.f('fk_suggestion_dismissals_target_account_id_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account_id', 'target_account_id', name=op.f('pk_suggestion_dismissals'))
     )
+    op.create_table('tag_follows',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('tag_id', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_tag_follows_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_tag_follows_tag_id_tags'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tag_follows')),
+    sa.UniqueConstraint('account_id', 'tag_id', name=op.f('uq_tag_follows_account_id_tag_id'))
+    )
+    with op.batch_alter_table('tag_follows', schema=None) as batch_op:
+        batch_op.create_index('ix_tag_follows_account_page', ['account_id', 'id'], unique=False)
+        batch_op.create_index('ix_tag_follows_tag', ['tag_id', 'account_id'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -504,6 +542,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('favourites', schema=None) as batch_op:
         batch_op.create_index('ix_favourites_status', ['status_id'], unique=False)
+
+    op.create_table('list_accounts',
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('list_id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_list_accounts_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['list_id'], ['lists.id'], name=op.f('fk_list_accounts_list_id_lists'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_list_accounts')),
+    sa.UniqueConstraint('list_id', 'account_id', name=op.f('uq_list_accounts_list_id_account_id'))
+    )
+    with op.batch_alter_table('list_accounts', schema=None) as batch_op:
+        batch_op.create_index('ix_list_accounts_account', ['account_id', 'list_id'], unique=False)
+        batch_op.create_index('ix_list_accounts_page', ['list_id', 'id'], unique=False)
 
     op.create_table('media_attachments',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
@@ -673,6 +725,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_media_attachments_account_id'))
 
     op.drop_table('media_attachments')
+    with op.batch_alter_table('list_accounts', schema=None) as batch_op:
+        batch_op.drop_index('ix_list_accounts_page')
+        batch_op.drop_index('ix_list_accounts_account')
+
+    op.drop_table('list_accounts')
     with op.batch_alter_table('favourites', schema=None) as batch_op:
         batch_op.drop_index('ix_favourites_status')
 
@@ -696,6 +753,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_users_last_active_at'))
 
     op.drop_table('users')
+    with op.batch_alter_table('tag_follows', schema=None) as batch_op:
+        batch_op.drop_index('ix_tag_follows_tag')
+        batch_op.drop_index('ix_tag_follows_account_page')
+
+    op.drop_table('tag_follows')
     op.drop_table('suggestion_dismissals')
     with op.batch_alter_table('statuses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_statuses_thread_id'))
@@ -721,6 +783,10 @@ def downgrade() -> None:
     op.drop_table('notifications')
     op.drop_table('mutes')
     op.drop_table('markers')
+    with op.batch_alter_table('lists', schema=None) as batch_op:
+        batch_op.drop_index('ix_lists_account')
+
+    op.drop_table('lists')
     op.drop_table('idempotency_keys')
     with op.batch_alter_table('follows', schema=None) as batch_op:
         batch_op.drop_index('ix_follows_target_page')
@@ -733,6 +799,7 @@ def downgrade() -> None:
 
     op.drop_table('follow_requests')
     op.drop_table('follow_notices')
+    op.drop_table('featured_tags')
     with op.batch_alter_table('custom_filters', schema=None) as batch_op:
         batch_op.drop_index('ix_custom_filters_account')
 
