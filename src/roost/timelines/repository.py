@@ -249,12 +249,21 @@ def _followed_tags_statement(ids_only: bool) -> Select:
     return stmt.with_only_columns(Status.id) if ids_only else as_rows(stmt)
 
 
+async def _followed_tag_ids(session: AsyncSession, viewer_id: int) -> list[int]:
+    """The viewer's followed hashtags, looked up once per session (one request or job; a home
+    page may read the database more than once)."""
+    key = ("roost.followed_tags", viewer_id)
+    if key not in session.info:
+        session.info[key] = list((await session.execute(
+            select(TagFollow.tag_id).where(TagFollow.account_id == viewer_id))).scalars())
+    return session.info[key]
+
+
 async def followed_tag_posts(session: AsyncSession, viewer: Account, page: PageParams, *,
                              ids_only: bool = False) -> list:
     """Public posts with a hashtag the viewer follows (plain rows, or ids), driven by the
     (tag_id, status_id) index. One cheap query when the viewer follows no hashtag."""
-    tag_ids = list((await session.execute(
-        select(TagFollow.tag_id).where(TagFollow.account_id == viewer.id))).scalars())
+    tag_ids = await _followed_tag_ids(session, viewer.id)
     if not tag_ids:
         return []
     rows = await fetch_template(session, _followed_tags_statement(ids_only), Status.id, page,
