@@ -3,39 +3,20 @@ client marks matching posts with `filtered`, and `hide` removes them."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from mastodon import Mastodon
 from mastodon.errors import MastodonNotFoundError
+
+from tests.compat.mastodon_py import create_app, register, wait_for
 
 
 @pytest.fixture(scope="module")
 def client_app(live_server):
-    return Mastodon.create_app("compat-filters", api_base_url=live_server.url,
-                               scopes=["read", "write", "follow", "push"])
-
-
-def _register(live_server, client_app, name: str) -> Mastodon:
-    cid, secret = client_app
-    anon = Mastodon(client_id=cid, client_secret=secret, api_base_url=live_server.url)
-    token = anon.create_account(name, "a long enough password", f"{name}@example.com",
-                                agreement=True, scopes=["read", "write", "follow", "push"])
-    return Mastodon(access_token=token, api_base_url=live_server.url)
-
-
-def _wait_for(fetch, ok, timeout: float = 10.0):  # noqa: ANN001, ANN202
-    deadline = time.time() + timeout
-    while True:
-        value = fetch()
-        if ok(value) or time.time() > deadline:
-            return value
-        time.sleep(0.1)
+    return create_app(live_server, "compat-filters")
 
 
 def test_filters_with_mastodon_py(live_server, client_app):
-    alice = _register(live_server, client_app, "flt_alice")
-    bob = _register(live_server, client_app, "flt_bob")
+    alice = register(live_server, client_app, "flt_alice")
+    bob = register(live_server, client_app, "flt_bob")
     alice.account_follow(bob.account_verify_credentials()["id"])
 
     f = alice.create_filter_v2("Spoilers", ["home", "public"], "warn",
@@ -44,7 +25,7 @@ def test_filters_with_mastodon_py(live_server, client_app):
     assert [x.id for x in alice.filters_v2()] == [f.id]
 
     hit = bob.status_post("Finished Dune today")
-    home = _wait_for(alice.timeline_home, lambda t: any(s.id == hit.id for s in t))
+    home = wait_for(alice.timeline_home, lambda t: any(s.id == hit.id for s in t))
     (status,) = [s for s in home if s.id == hit.id]
     (result,) = status.filtered
     assert result.filter.id == f.id and result.keyword_matches == ["dune"]

@@ -3,41 +3,21 @@ run in the server)."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from mastodon import Mastodon
 from mastodon.errors import MastodonNotFoundError
 
-SCOPES = ["read", "write", "follow", "push"]
+from tests.compat.mastodon_py import create_app, register, wait_for
 
 
 @pytest.fixture(scope="module")
 def client_app(live_server):
-    return Mastodon.create_app("compat-lists", api_base_url=live_server.url, scopes=SCOPES)
-
-
-def _register(live_server, client_app, name: str) -> Mastodon:
-    cid, secret = client_app
-    anon = Mastodon(client_id=cid, client_secret=secret, api_base_url=live_server.url)
-    token = anon.create_account(name, "a long enough password", f"{name}@example.com",
-                                agreement=True, scopes=SCOPES)
-    return Mastodon(access_token=token, api_base_url=live_server.url)
-
-
-def _wait_for(fetch, ok, timeout: float = 10.0):  # noqa: ANN001, ANN202
-    deadline = time.time() + timeout
-    while True:
-        value = fetch()
-        if ok(value) or time.time() > deadline:
-            return value
-        time.sleep(0.1)
+    return create_app(live_server, "compat-lists")
 
 
 def test_lists_with_mastodon_py(live_server, client_app):
-    alice = _register(live_server, client_app, "ls_alice")
-    bob = _register(live_server, client_app, "ls_bob")
-    carol = _register(live_server, client_app, "ls_carol")
+    alice = register(live_server, client_app, "ls_alice")
+    bob = register(live_server, client_app, "ls_bob")
+    carol = register(live_server, client_app, "ls_carol")
     bob_id = bob.account_verify_credentials()["id"]
     carol_id = carol.account_verify_credentials()["id"]
     alice.account_follow(bob_id)
@@ -60,7 +40,7 @@ def test_lists_with_mastodon_py(live_server, client_app):
     assert [x.id for x in alice.account_lists(bob_id)] == [friends.id]
 
     post = bob.status_post("bob in the list")
-    timeline = _wait_for(lambda: alice.timeline_list(friends.id), lambda t: len(t) == 1)
+    timeline = wait_for(lambda: alice.timeline_list(friends.id), lambda t: len(t) == 1)
     assert [s.id for s in timeline] == [post.id]
     # exclusive: not in alice's home
     assert post.id not in [s.id for s in alice.timeline_home()]
@@ -77,13 +57,13 @@ def test_lists_with_mastodon_py(live_server, client_app):
 
 
 def test_tags_with_mastodon_py(live_server, client_app):
-    dora = _register(live_server, client_app, "ls_dora")
-    eve = _register(live_server, client_app, "ls_eve")
+    dora = register(live_server, client_app, "ls_dora")
+    eve = register(live_server, client_app, "ls_eve")
     tag = dora.tag_follow("Gardening")
     assert tag.name == "Gardening" and tag.following is True
     assert [t.name for t in dora.followed_tags()] == ["Gardening"]
     post = eve.status_post("tomatoes! #gardening")
-    home = _wait_for(dora.timeline_home, lambda t: any(s.id == post.id for s in t))
+    home = wait_for(dora.timeline_home, lambda t: any(s.id == post.id for s in t))
     assert post.id in [s.id for s in home]
     assert dora.tag("gardening").following is True
     assert dora.tag_unfollow("gardening").following is False

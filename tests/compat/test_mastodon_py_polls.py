@@ -4,7 +4,6 @@ time is moved forward in the server's database)."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,21 +11,13 @@ from mastodon import Mastodon
 from mastodon.errors import MastodonAPIError, MastodonNotFoundError
 
 from roost.db import Database
+from tests.compat.mastodon_py import create_app, register, wait_for
 from tests.timetravel import travel
 
 
 @pytest.fixture(scope="module")
 def client_app(live_server):
-    return Mastodon.create_app("compat-polls", api_base_url=live_server.url,
-                               scopes=["read", "write", "follow", "push"])
-
-
-def _register(live_server, client_app, name: str) -> Mastodon:
-    cid, secret = client_app
-    anon = Mastodon(client_id=cid, client_secret=secret, api_base_url=live_server.url)
-    token = anon.create_account(name, "a long enough password", f"{name}@example.com",
-                                agreement=True, scopes=["read", "write", "follow", "push"])
-    return Mastodon(access_token=token, api_base_url=live_server.url)
+    return create_app(live_server, "compat-polls")
 
 
 def _travel(live_server, seconds: float) -> None:
@@ -40,18 +31,10 @@ def _travel(live_server, seconds: float) -> None:
     asyncio.run(go())
 
 
-def _wait_for(fetch, ok, timeout: float = 15.0):  # noqa: ANN001, ANN202
-    deadline = time.time() + timeout
-    while True:
-        value = fetch()
-        if ok(value) or time.time() > deadline:
-            return value
-        time.sleep(0.2)
-
 
 def test_poll_post_vote_and_close(live_server, client_app):
-    alice = _register(live_server, client_app, "mpp_alice")
-    bob = _register(live_server, client_app, "mpp_bob")
+    alice = register(live_server, client_app, "mpp_alice")
+    bob = register(live_server, client_app, "mpp_bob")
     limits = Mastodon(api_base_url=live_server.url).instance()["configuration"]["polls"]
     assert limits["max_options"] == 4 and limits["min_expiration"] == 300
 
@@ -71,7 +54,7 @@ def test_poll_post_vote_and_close(live_server, client_app):
     assert alice.poll(post["poll"]["id"])["votes_count"] == 2
 
     _travel(live_server, 601)
-    closed = _wait_for(lambda: [n for n in bob.notifications() if n["type"] == "poll"], bool)
+    closed = wait_for(lambda: [n for n in bob.notifications() if n["type"] == "poll"], bool, timeout=15)
     assert closed and closed[0]["status"]["id"] == post["id"]
     assert closed[0]["status"]["poll"]["expired"] is True
     assert [n for n in alice.notifications() if n["type"] == "poll"]
@@ -80,7 +63,7 @@ def test_poll_post_vote_and_close(live_server, client_app):
 
 
 def test_scheduled_post(live_server, client_app):
-    carol = _register(live_server, client_app, "mpp_carol")
+    carol = register(live_server, client_app, "mpp_carol")
     when = datetime.now(UTC) + timedelta(hours=1)
     sched = carol.status_post("Posted later", scheduled_at=when,
                               poll=carol.make_poll(["now", "later"], expires_in=3600))
@@ -100,7 +83,7 @@ def test_scheduled_post(live_server, client_app):
 
     _travel(live_server, 2 * 3600 + 1)
     me = carol.me()
-    posted = _wait_for(lambda: carol.account_statuses(me["id"]), bool)
+    posted = wait_for(lambda: carol.account_statuses(me["id"]), bool, timeout=15)
     assert [s["content"] for s in posted] == ["<p>Posted later</p>"]
     assert [o["title"] for o in posted[0]["poll"]["options"]] == ["now", "later"]
     assert carol.scheduled_statuses() == []
