@@ -74,11 +74,17 @@ async def get_filter(session: AsyncSession, viewer: Account, filter_id: str | in
     return found[0][1]
 
 
-async def list_keywords(session: AsyncSession, viewer: Account, filter_id: str) -> list[CustomFilterKeyword]:
-    row = await repo.own_filter(session, viewer.id, parse_id(filter_id))
+async def _own_filter(session: AsyncSession, viewer: Account, filter_id: str, *,
+                      for_update: bool = False) -> CustomFilter:
+    """The viewer's filter, or 404 (someone else's filter is not found either)."""
+    row = await repo.own_filter(session, viewer.id, parse_id(filter_id), for_update=for_update)
     if row is None:
         raise NotFound()
-    return await repo.keywords_of(session, row.id)
+    return row
+
+
+async def list_keywords(session: AsyncSession, viewer: Account, filter_id: str) -> list[CustomFilterKeyword]:
+    return await repo.keywords_of(session, (await _own_filter(session, viewer, filter_id)).id)
 
 
 async def get_keyword(session: AsyncSession, viewer: Account,
@@ -90,10 +96,7 @@ async def get_keyword(session: AsyncSession, viewer: Account,
 
 
 async def list_statuses(session: AsyncSession, viewer: Account, filter_id: str) -> list[CustomFilterStatus]:
-    row = await repo.own_filter(session, viewer.id, parse_id(filter_id))
-    if row is None:
-        raise NotFound()
-    return await repo.statuses_of(session, row.id)
+    return await repo.statuses_of(session, (await _own_filter(session, viewer, filter_id)).id)
 
 
 async def get_filtered_status(session: AsyncSession, viewer: Account,
@@ -226,9 +229,7 @@ async def update_filter(session: AsyncSession, owner: Account, filter_id: str,
                         change: FilterChange) -> FilterRules:
     """Change the sent fields and apply `keywords_attributes`: entries with an id change or
     (`_destroy`) remove that keyword of this filter (404 for any other id), the rest are added."""
-    row = await repo.own_filter(session, owner.id, parse_id(filter_id), for_update=True)
-    if row is None:
-        raise NotFound()
+    row = await _own_filter(session, owner, filter_id, for_update=True)
     existing = {k.id: k for k in await repo.keywords_of(session, row.id)}
     targets = []
     for k in change.keywords:
@@ -262,9 +263,7 @@ async def update_filter(session: AsyncSession, owner: Account, filter_id: str,
 
 
 async def delete_filter(session: AsyncSession, owner: Account, filter_id: str) -> None:
-    row = await repo.own_filter(session, owner.id, parse_id(filter_id), for_update=True)
-    if row is None:
-        raise NotFound()
+    row = await _own_filter(session, owner, filter_id, for_update=True)
     await _delete_filter_row(session, owner, row)
 
 
@@ -282,9 +281,7 @@ async def _delete_filter_row(session: AsyncSession, owner: Account, row: CustomF
 
 async def add_keyword(session: AsyncSession, owner: Account, filter_id: str, keyword: str | None,
                       whole_word: bool | None) -> CustomFilterKeyword:
-    row = await repo.own_filter(session, owner.id, parse_id(filter_id))
-    if row is None:
-        raise NotFound()
+    row = await _own_filter(session, owner, filter_id)
     added = await _insert_keyword(session, owner, row.id, keyword, whole_word)
     _forget_compiled(session)
     return added
@@ -329,9 +326,7 @@ async def remove_keyword(session: AsyncSession, owner: Account, keyword_id: str)
 async def add_status(session: AsyncSession, owner: Account, filter_id: str,
                      status_id: str | None) -> CustomFilterStatus:
     """Filter one post (as Mastodon: 422 when the owner may not read it or it is already in)."""
-    row = await repo.own_filter(session, owner.id, parse_id(filter_id))
-    if row is None:
-        raise NotFound()
+    row = await _own_filter(session, owner, filter_id)
     status = await posts_repo.get_readable(session, parse_id(status_id or ""), owner.id)
     if status is None:
         raise Invalid("Validation failed: Status must exist")
