@@ -13,6 +13,8 @@ import html
 import io
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -168,3 +170,22 @@ def relationship_fields(rel: dict) -> None:
            "languages:list?", "followed_by:bool", "blocking:bool", "blocked_by:bool",
            "muting:bool", "muting_notifications:bool", "requested:bool", "requested_by:bool",
            "domain_blocking:bool", "endorsed:bool", "note:str")
+
+
+@contextmanager
+def following_pair(base: str, me_name: str, friend_name: str) -> Iterator[tuple[App, App, dict]]:
+    """Two new people signed in as the apps sign in (Tusky: code flow; Phanpy: with PKCE), the
+    first following the second: yields (me, friend, friend's account)."""
+    for name in (me_name, friend_name):
+        register(base, name)
+    me = App(base, "Tusky", "oauth2redirect://com.keylesspalace.tusky/", "read write follow push")
+    me.login(me_name)
+    friend = App(base, "Phanpy", "https://phanpy.social/", "read write follow push")
+    friend.login(friend_name, pkce=True)
+    try:
+        friend_acc = friend.call("GET", "/api/v1/accounts/verify_credentials")
+        me.call("POST", f"/api/v1/accounts/{friend_acc['id']}/follow")
+        yield me, friend, friend_acc
+    finally:
+        me.close()
+        friend.close()

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compat.replay import App, fields, register
+from tests.compat.replay import fields, following_pair
 
 
 @pytest.fixture(scope="module")
 def trio(live_server):
-    for name in ("rx_me", "rx_friend"):
-        register(live_server.url, name)
-    me = App(live_server.url, "Tusky", "oauth2redirect://com.keylesspalace.tusky/",
-             "read write follow push")
-    me.login("rx_me")
-    friend = App(live_server.url, "Phanpy", "https://phanpy.social/", "read write follow push")
-    friend.login("rx_friend", pkce=True)
-    friend_acc = friend.call("GET", "/api/v1/accounts/verify_credentials")
-    me.call("POST", f"/api/v1/accounts/{friend_acc['id']}/follow")
-    yield me, friend, friend_acc
-    me.close()
-    friend.close()
+    with following_pair(live_server.url, "rx_me", "rx_friend") as trio:
+        yield trio
 
 
 def test_filters(trio):

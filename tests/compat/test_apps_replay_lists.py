@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compat.replay import App, account_fields, fields, register, status_fields
+from tests.compat.replay import account_fields, fields, following_pair, status_fields
 
 
 @pytest.fixture(scope="module")
 def trio(live_server):
-    for name in ("rl_me", "rl_friend"):
-        register(live_server.url, name)
-    me = App(live_server.url, "Tusky", "oauth2redirect://com.keylesspalace.tusky/",
-             "read write follow push")
-    me.login("rl_me")
-    friend = App(live_server.url, "Phanpy", "https://phanpy.social/", "read write follow push")
-    friend.login("rl_friend", pkce=True)
-    friend_acc = friend.call("GET", "/api/v1/accounts/verify_credentials")
-    me.call("POST", f"/api/v1/accounts/{friend_acc['id']}/follow")
-    yield me, friend, friend_acc
-    me.close()
-    friend.close()
+    with following_pair(live_server.url, "rl_me", "rl_friend") as trio:
+        yield trio
 
 
 def test_lists(trio):
