@@ -6,35 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from roost.auth.passwords import verify_password
-from roost.cli import main
 from roost.db import Database
 from roost.models import Account, User
 
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("ROOST_") and not key.startswith("ROOST_TEST_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("ROOST_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def roost(data_dir):
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
-
-    return invoke
 
 
 def users(roost) -> dict[str, dict]:

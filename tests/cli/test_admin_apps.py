@@ -9,10 +9,9 @@ from sqlalchemy import select
 from roost.auth.service import create_app, issue_token
 from roost.db import Database
 from roost.models import AccessToken, Account, User
-from tests.cli.test_admin import data_dir, roost  # noqa: F401 - fixtures
 
 
-def _authorize(data_dir, username: str) -> int:  # noqa: F811
+def _authorize(data_dir, username: str) -> int:
     async def go() -> int:
         db = Database(f"sqlite+aiosqlite:///{data_dir / 'roost.db'}")
         try:
@@ -30,7 +29,7 @@ def _authorize(data_dir, username: str) -> int:  # noqa: F811
     return asyncio.run(go())
 
 
-def _live_tokens(data_dir) -> int:  # noqa: F811
+def _live_tokens(data_dir) -> int:
     async def go() -> int:
         db = Database(f"sqlite+aiosqlite:///{data_dir / 'roost.db'}")
         try:
@@ -43,7 +42,7 @@ def _live_tokens(data_dir) -> int:  # noqa: F811
     return asyncio.run(go())
 
 
-def test_list_and_revoke_apps(roost, data_dir):  # noqa: F811
+def test_list_and_revoke_apps(roost, data_dir):
     assert roost("admin", "create-user", "gil", "--email", "gil@example.com",
                  "--password", "long enough").exit_code == 0
     assert "No app has access to @gil." in roost("admin", "apps", "gil").output

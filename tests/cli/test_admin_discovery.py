@@ -6,36 +6,19 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from click.testing import CliRunner
 
 from roost import runtime
 from roost.accounts.service import create_account
-from roost.cli import main
 from roost.config import Settings
 from roost.db import Database
 from roost.posts import service as posts
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("ROOST_") and not key.startswith("ROOST_TEST_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("ROOST_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def roost(data_dir):
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
-
-    assert invoke("migrate").exit_code == 0
-    return invoke
+def roost(roost):
+    """The runner on a migrated data directory (the services below need the schema)."""
+    assert roost("migrate").exit_code == 0
+    return roost
 
 
 def in_db(data_dir, work):
