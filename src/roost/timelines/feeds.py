@@ -287,9 +287,11 @@ class _Window:
 
 
 async def read_home(session: AsyncSession, redis: Redis, viewer: Account,
-                    page: PageParams, *, rebuilt: bool = False) -> list[Status]:
+                    page: PageParams, *, rebuilt: bool = False,
+                    shape: str = repo.ROWS) -> list[Status]:
     """A page of the viewer's home, newest first: ids from the feed, posts of followed
-    celebrities from the database, rows loaded through for_timeline(viewer)."""
+    celebrities from the database, rows (of `shape`, not IDS) loaded through
+    for_timeline(viewer)."""
     key = feed_key(viewer.id)
     window = _Window(page)
     count = max(64, 2 * page.limit)  # more than the ids that can share one score
@@ -302,13 +304,13 @@ async def read_home(session: AsyncSession, redis: Redis, viewer: Account,
     state, oldest_raw, batch, _ = await pipe.execute()
     if state != READY:
         if rebuilt or not await rebuild(session, redis, viewer):
-            return await repo.home_from_db(session, viewer, page)  # being rebuilt elsewhere
-        return await read_home(session, redis, viewer, page, rebuilt=True)
+            return await repo.home_from_db(session, viewer, page, shape=shape)  # being rebuilt
+        return await read_home(session, redis, viewer, page, rebuilt=True, shape=shape)
     if not oldest_raw:  # an empty feed (follows no one, or everything in it went away)
-        return await repo.home_from_db(session, viewer, page)
+        return await repo.home_from_db(session, viewer, page, shape=shape)
     oldest = int(oldest_raw[0])
-    if window.ascending and window.lower < oldest:
-        return await repo.home_from_db(session, viewer, page)  # starts below the feed's end
+    if window.ascending and window.lower < oldest:  # starts below the feed's end
+        return await repo.home_from_db(session, viewer, page, shape=shape)
 
     rows: dict[int, Status] = {}
     cursor: int | None = None  # the last id scanned, in reading order
@@ -319,7 +321,7 @@ async def read_home(session: AsyncSession, redis: Redis, viewer: Account,
                                        desc=not window.ascending, offset=0, num=count)
         raw = [int(m) for m in batch]
         fresh = [i for i in raw if window.holds(i) and (cursor is None or window.past(i, cursor))]
-        for s in await repo.home_rows(session, viewer, fresh):
+        for s in await repo.home_rows(session, viewer, fresh, shape=shape):
             rows[s.id] = s
         cursor = raw[-1] if raw else cursor
         exhausted = len(raw) < count
@@ -327,7 +329,7 @@ async def read_home(session: AsyncSession, redis: Redis, viewer: Account,
             break
 
     for s in await repo.celebrity_posts(session, viewer, page,
-                                        runtime.settings().fan_out_max_followers):
+                                        runtime.settings().fan_out_max_followers, shape=shape):
         rows.setdefault(s.id, s)
     merged = sorted(rows.values(), key=lambda s: s.id, reverse=not window.ascending)
     if not exhausted and cursor is not None:  # stopped early: keep to what the scan covered
@@ -342,5 +344,5 @@ async def read_home(session: AsyncSession, redis: Redis, viewer: Account,
         merged = [s for s in merged if s.id >= oldest]
         rest = PageParams(max_id=min(oldest, page.max_id or oldest), since_id=window.lower,
                           limit=page.limit - len(merged))
-        merged += await repo.home_from_db(session, viewer, rest)
+        merged += await repo.home_from_db(session, viewer, rest, shape=shape)
     return merged

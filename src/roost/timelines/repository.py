@@ -93,6 +93,17 @@ LATERAL_BUDGET = 2000
 # timeline's kind is "list:" + its replies policy, its authors the members of :list_id.
 HOME, LISTED = "home", "listed"
 LIST_ID = bindparam("list_id", type_=BigInteger)
+# What a home statement selects: whole rows (Status attribute names), ids only (a feed
+# rebuild), or ids with reblog_of_id (what repost collapsing needs of the entries below a page).
+ROWS, IDS, LIGHT = "rows", "ids", "light"
+
+
+def _shaped(stmt: Select, shape: str) -> Select:
+    if shape == IDS:
+        return stmt.with_only_columns(Status.id)
+    if shape == LIGHT:
+        return stmt.with_only_columns(Status.id, Status.reblog_of_id)
+    return as_rows(stmt)
 
 
 def _authors(kind: str) -> Select:
@@ -120,29 +131,29 @@ def _celebrities() -> Select:
 
 
 @cache
-def _home_rows_statement() -> Select:
-    return as_rows(timeline_statement().where(in_ids(Status.id), home_condition(VIEWER)))
+def _home_rows_statement(shape: str) -> Select:
+    return _shaped(timeline_statement().where(in_ids(Status.id), home_condition(VIEWER)), shape)
 
 
 @cache
-def _by_authors_statement(kind: str, ids_only: bool) -> Select:
-    stmt = timeline_statement().where(Status.account_id.in_(_authors(kind)), _rules(kind))
-    return stmt.with_only_columns(Status.id) if ids_only else as_rows(stmt)
+def _by_authors_statement(kind: str, shape: str) -> Select:
+    return _shaped(timeline_statement().where(Status.account_id.in_(_authors(kind)), _rules(kind)),
+                   shape)
 
 
 async def _by_authors(session: AsyncSession, viewer_id: int, kind: str, page: PageParams, *,
-                      how_many: int, author_ids: Sequence[int] = (), ids_only: bool = False,
+                      how_many: int, author_ids: Sequence[int] = (), shape: str = ROWS,
                       list_id: int | None = None) -> list:
     """Home (or list) statuses written by the authors of `kind` (about `how_many` of them),
-    paged, newest first, as plain rows (Status attributes); with `ids_only` their ids."""
+    paged, newest first, as plain rows of `shape` (IDS: the ids themselves)."""
     params = {**timeline_params(viewer_id), "author_ids": list(author_ids), "list_id": list_id}
     if session.bind.dialect.name != "postgresql":  # type: ignore[union-attr]
-        rows = await fetch_template(session, _by_authors_statement(kind, ids_only), Status.id,
+        rows = await fetch_template(session, _by_authors_statement(kind, shape), Status.id,
                                     page, params)
-        return [row[0] for row in rows] if ids_only else rows
+        return [row[0] for row in rows] if shape == IDS else rows
     windows = (None,) if how_many * page.limit <= LATERAL_BUDGET else WINDOWS_MS
     await _without_jit(session)
-    return await _by_authors_pg(session, kind, params, page, windows, ids_only)
+    return await _by_authors_pg(session, kind, params, page, windows, shape)
 
 
 async def _without_jit(session: AsyncSession) -> None:
@@ -155,7 +166,7 @@ async def _without_jit(session: AsyncSession) -> None:
 
 
 async def _by_authors_pg(session: AsyncSession, kind: str, params: dict, page: PageParams,
-                         windows: tuple, ids_only: bool) -> list:
+                         windows: tuple, shape: str) -> list:
     """PostgreSQL cannot merge per-author index scans for `account_id IN (...) ORDER BY id`; left
     alone it walks the whole statuses primary key backwards, which costs the whole table when
     the followed accounts post rarely. So: for each author a LATERAL index range scan on
@@ -175,12 +186,12 @@ async def _by_authors_pg(session: AsyncSession, kind: str, params: dict, page: P
         # (done, edge, the far bound): the exclusive start of this round, its inclusive end,
         # and the page's exclusive end, as far as they apply.
         far = upper if ascending else lower
-        stmt = _lateral_page(kind, ids_only, ascending, done is not None, edge is not None,
+        stmt = _lateral_page(kind, shape, ascending, done is not None, edge is not None,
                              far is not None)
         found = await session.execute(stmt, {
             **params, "lat_done": done, "lat_edge": edge, "lat_far": far,
             "lat_limit": page.limit - len(rows)})
-        rows += found.scalars() if ids_only else found.all()
+        rows += found.scalars() if shape == IDS else found.all()
         finished = edge is None or (ascending and upper is not None and edge >= upper) or (
             not ascending and lower is not None and edge <= lower)
         if len(rows) >= page.limit or finished:
@@ -190,7 +201,7 @@ async def _by_authors_pg(session: AsyncSession, kind: str, params: dict, page: P
 
 
 @cache
-def _lateral_page(kind: str, ids_only: bool, ascending: bool, has_done: bool, has_edge: bool,
+def _lateral_page(kind: str, shape: str, ascending: bool, has_done: bool, has_edge: bool,
                   has_far: bool) -> Select:
     authors = _authors(kind).subquery()
     done = bindparam("lat_done", type_=BigInteger)
@@ -205,29 +216,29 @@ def _lateral_page(kind: str, ids_only: bool, ascending: bool, has_done: bool, ha
         cond.append(Status.id < far if ascending else Status.id > far)
     limit = bindparam("lat_limit", type_=Integer)
     order = Status.id.asc() if ascending else Status.id.desc()
-    inner = timeline_statement()
-    if ids_only:
-        inner = inner.with_only_columns(Status.id)
+    inner = _shaped(timeline_statement(), shape)
     inner = (inner.where(Status.account_id == authors.c.author_id, _rules(kind), *cond)
              .order_by(order).limit(limit).lateral())
-    return (select(*([inner.c.id] if ids_only else inner.c)).select_from(authors)
+    return (select(*inner.c).select_from(authors)
             .join(inner, true())
             .order_by(inner.c.id.asc() if ascending else inner.c.id.desc()).limit(limit))
 
 
-async def home_from_db(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
+async def home_from_db(session: AsyncSession, viewer: Account, page: PageParams, *,
+                       shape: str = ROWS) -> list[Status]:
     """The home timeline straight from the database, newest first: the followed accounts'
-    statuses merged with the public posts of followed hashtags."""
-    rows = await _by_authors(session, viewer.id, HOME, page, how_many=viewer.following_count + 1)
-    return merge_pages(rows, await followed_tag_posts(session, viewer, page), page)
+    statuses merged with the public posts of followed hashtags (rows of `shape`, not IDS)."""
+    rows = await _by_authors(session, viewer.id, HOME, page, how_many=viewer.following_count + 1,
+                             shape=shape)
+    return merge_pages(rows, await followed_tag_posts(session, viewer, page, shape=shape), page)
 
 
 async def home_ids_from_db(session: AsyncSession, viewer: Account, limit: int) -> list[int]:
     """The ids of the newest `limit` statuses of the viewer's home, newest first: what a feed
     rebuild needs, without loading the rows (followed hashtags' posts included)."""
     ids = await _by_authors(session, viewer.id, HOME, PageParams(limit=limit),
-                            how_many=viewer.following_count + 1, ids_only=True)
-    tagged = await followed_tag_posts(session, viewer, PageParams(limit=limit), ids_only=True)
+                            how_many=viewer.following_count + 1, shape=IDS)
+    tagged = await followed_tag_posts(session, viewer, PageParams(limit=limit), shape=IDS)
     return sorted(set(ids) | set(tagged), reverse=True)[:limit] if tagged else ids
 
 
@@ -242,11 +253,10 @@ def merge_pages(a: list, b: list, page: PageParams) -> list:
 
 
 @cache
-def _followed_tags_statement(ids_only: bool) -> Select:
+def _followed_tags_statement(shape: str) -> Select:
     tagged = select(StatusTag.status_id).where(in_ids(StatusTag.tag_id, "tag_ids"))
-    stmt = timeline_statement().where(Status.id.in_(tagged), Status.visibility == "public",
-                                      Status.reblog_of_id.is_(None))
-    return stmt.with_only_columns(Status.id) if ids_only else as_rows(stmt)
+    return _shaped(timeline_statement().where(Status.id.in_(tagged), Status.visibility == "public",
+                                              Status.reblog_of_id.is_(None)), shape)
 
 
 async def _followed_tag_ids(session: AsyncSession, viewer_id: int) -> list[int]:
@@ -260,15 +270,15 @@ async def _followed_tag_ids(session: AsyncSession, viewer_id: int) -> list[int]:
 
 
 async def followed_tag_posts(session: AsyncSession, viewer: Account, page: PageParams, *,
-                             ids_only: bool = False) -> list:
-    """Public posts with a hashtag the viewer follows (plain rows, or ids), driven by the
+                             shape: str = ROWS) -> list:
+    """Public posts with a hashtag the viewer follows (plain rows of `shape`), driven by the
     (tag_id, status_id) index. One cheap query when the viewer follows no hashtag."""
     tag_ids = await _followed_tag_ids(session, viewer.id)
     if not tag_ids:
         return []
-    rows = await fetch_template(session, _followed_tags_statement(ids_only), Status.id, page,
+    rows = await fetch_template(session, _followed_tags_statement(shape), Status.id, page,
                                 {**timeline_params(viewer.id), "tag_ids": tag_ids})
-    return [row[0] for row in rows] if ids_only else rows
+    return [row[0] for row in rows] if shape == IDS else rows
 
 
 # ---- list timelines ---------------------------------------------------------------------------
@@ -307,23 +317,29 @@ async def list_from_db(session: AsyncSession, lst: List, member_ids: Sequence[in
 
 
 async def celebrity_posts(session: AsyncSession, viewer: Account, page: PageParams,
-                          min_followers: int) -> list[Status]:
+                          min_followers: int, *, shape: str = ROWS) -> list[Status]:
     """Home posts of followed accounts with more than `min_followers` followers: their posts
-    are not fanned out, so the Redis read path merges these in."""
-    ids = list((await session.execute(
-        _celebrities(), {"readable_viewer_id": viewer.id, "min_followers": min_followers}
-    )).scalars())
+    are not fanned out, so the Redis read path merges these in. Which accounts those are is
+    looked up once per session (a home page with reposts reads home twice)."""
+    key = ("roost.celebrities", viewer.id, min_followers)
+    if key not in session.info:
+        session.info[key] = list((await session.execute(
+            _celebrities(), {"readable_viewer_id": viewer.id, "min_followers": min_followers}
+        )).scalars())
+    ids = session.info[key]
     if not ids:  # the common case: one cheap query
         return []
-    return await _by_authors(session, viewer.id, LISTED, page, how_many=len(ids), author_ids=ids)
+    return await _by_authors(session, viewer.id, LISTED, page, how_many=len(ids), author_ids=ids,
+                             shape=shape)
 
 
-async def home_rows(session: AsyncSession, viewer: Account, ids: Sequence[int]) -> list[Status]:
+async def home_rows(session: AsyncSession, viewer: Account, ids: Sequence[int], *,
+                    shape: str = ROWS) -> list[Status]:
     """The statuses among `ids` still in the viewer's home, in the order of `ids`: whatever was
     deleted, hidden, muted, blocked or unfollowed since it was fanned out drops out here."""
     if not ids:
         return []
-    rows = await session.execute(_home_rows_statement(),
+    rows = await session.execute(_home_rows_statement(shape),
                                  {**timeline_params(viewer.id), "ids": list(ids)})
     found = {s.id: s for s in rows}
     return [found[i] for i in ids if i in found]

@@ -14,7 +14,8 @@ FALLOFF = 40  # Mastodon's FeedManager::REBLOG_FALLOFF
 
 
 def collapse(page: Sequence[Status], below: Sequence[Status]) -> list[Status]:
-    """`page` and `below` newest first; `below` are the entries just older than the page."""
+    """`page` and `below` newest first; `below` are the entries just older than the page (only
+    their `id` and `reblog_of_id` are read)."""
     kept: list[Status] = []
     recent: list[int] = []  # "original ids" of kept entries, oldest first, capped at FALLOFF
     for st in reversed([*page, *below]):

@@ -25,19 +25,22 @@ async def home(session: AsyncSession, viewer: Account, page: PageParams) -> list
     statuses = await _home(session, viewer, page)
     if not statuses or not any(st.reblog_of_id for st in statuses):
         return statuses
-    below = await _home(session, viewer, PageParams(statuses[-1].id, None, None, reposts.FALLOFF))
+    # of the entries below the page, collapsing needs only id and reblog_of_id
+    below = await _home(session, viewer, PageParams(statuses[-1].id, None, None, reposts.FALLOFF),
+                        shape=repo.LIGHT)
     return reposts.collapse(statuses, below)
 
 
-async def _home(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
+async def _home(session: AsyncSession, viewer: Account, page: PageParams, *,
+                shape: str = repo.ROWS) -> list[Status]:
     redis = runtime.redis()
     if redis is None:
-        return await repo.home_from_db(session, viewer, page)
+        return await repo.home_from_db(session, viewer, page, shape=shape)
     try:
-        return await feeds.read_home(session, redis, viewer, page)
+        return await feeds.read_home(session, redis, viewer, page, shape=shape)
     except RedisError:
         log.warning("home feed: Redis failed, reading from the database", exc_info=True)
-        return await repo.home_from_db(session, viewer, page)
+        return await repo.home_from_db(session, viewer, page, shape=shape)
 
 
 async def public(session: AsyncSession, viewer: Account | None, page: PageParams, *,
