@@ -1,6 +1,6 @@
 """Filters applied to what people read: `filtered` on matching statuses, `hide` removing them in
 the filter's contexts (timelines, threads, profiles, notifications), expiry, what text is
-matched, and the cost (one query per request)."""
+matched, and the cost (one query per request; none for a person without filters)."""
 
 from __future__ import annotations
 
@@ -253,7 +253,8 @@ async def test_expired_filters_do_not_apply(api, make, run_jobs, db):
 # ---- cost ---------------------------------------------------------------------------------------
 
 async def test_filters_cost_one_query_per_request(api, make, run_jobs, app):
-    """Four filters with keywords and statuses cost what none do, and more posts cost no more."""
+    """Four filters with keywords and statuses cost one query, what one filter costs, and more
+    posts cost no more; no filters cost none."""
     alice, bob = await _people(make, run_jobs)
     posts = [await _post(api, bob, f"post {i} dune") for i in range(4)]
     await run_jobs()
@@ -270,8 +271,10 @@ async def test_filters_cost_one_query_per_request(api, make, run_jobs, app):
         f = await _filter(api, alice, f"word{i}", "dune", title=f"f{i}")
         await api.post(f"/api/v2/filters/{f['id']}/statuses", json={"status_id": posts[i]["id"]},
                        headers=alice.headers)
+        if i == 0:
+            one_filter = await count()
     with_filters = await count()
-    assert with_filters == without  # the lookup is one query whether or not there are filters
+    assert with_filters == one_filter == without + 1  # one query however many filters
     for i in range(10):
         await _post(api, bob, f"more {i} dune")
     await run_jobs()
@@ -303,3 +306,46 @@ async def test_one_filter_query_per_request_whatever_renders(api, make, run_jobs
             assert len(seen) == 1, path
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
+
+
+# ---- a person's first and last filter ------------------------------------------------------------
+# Without filters a request skips the filters query (accounts.filters_count): the first filter
+# must apply at once, and once the last is gone nothing may stay hidden.
+
+async def test_first_filter_applies_at_once_and_last_one_removed_shows_all_again(api, make, run_jobs):
+    alice, bob = await _people(make, run_jobs)
+    hit = await _post(api, bob, "dune spoilers")
+    miss = await _post(api, bob, "nothing to see")
+    await run_jobs()
+    assert await _ids(api, alice, "/api/v1/timelines/home") == [miss["id"], hit["id"]]
+    first = await _filter(api, alice, "dune", action="hide")
+    assert await _ids(api, alice, "/api/v1/timelines/home") == [miss["id"]]
+    second = await _filter(api, alice, "nothing", title="g")
+    home = await _get(api, alice, "/api/v1/timelines/home")
+    assert [(s["id"], [f["filter"]["id"] for f in s["filtered"]]) for s in home] == [
+        (miss["id"], [second["id"]])]
+    r = await api.delete(f"/api/v2/filters/{first['id']}", headers=alice.headers)
+    assert r.status_code == 200, r.text
+    assert await _ids(api, alice, "/api/v1/timelines/home") == [miss["id"], hit["id"]]
+    r = await api.delete(f"/api/v2/filters/{second['id']}", headers=alice.headers)
+    assert r.status_code == 200, r.text
+    home = await _get(api, alice, "/api/v1/timelines/home")
+    assert [(s["id"], s["filtered"]) for s in home] == [(miss["id"], []), (hit["id"], [])]
+    # another person's filters never counted for Alice
+    await _filter(api, bob, "dune", action="hide")
+    assert await _ids(api, alice, "/api/v1/timelines/home") == [miss["id"], hit["id"]]
+
+
+async def test_v1_filters_count_too(api, make, run_jobs):
+    """The v1 API creates a filter per phrase and removes it with its last keyword."""
+    alice, bob = await _people(make, run_jobs)
+    hit = await _post(api, bob, "dune spoilers")
+    await run_jobs()
+    r = await api.post("/api/v1/filters", headers=alice.headers,
+                       json={"phrase": "dune", "context": ["home"], "irreversible": True})
+    assert r.status_code == 200, r.text
+    assert await _ids(api, alice, "/api/v1/timelines/home") == []
+    r = await api.delete(f"/api/v1/filters/{r.json()['id']}", headers=alice.headers)
+    assert r.status_code == 200, r.text
+    assert await _ids(api, alice, "/api/v1/timelines/home") == [hit["id"]]
+    assert await _get(api, alice, "/api/v2/filters") == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events
@@ -162,6 +162,14 @@ def _forget_compiled(session: AsyncSession) -> None:
     session.info.pop(_CACHE, None)
 
 
+async def _count_filters(session: AsyncSession, owner: Account, by: int) -> None:
+    """Keep `accounts.filters_count` (with none, rendering skips the filters query): an atomic
+    increment, right under concurrent writes; `owner` in the session gets the new value."""
+    await session.execute(update(Account).where(Account.id == owner.id)
+                          .values(filters_count=Account.filters_count + by)
+                          .execution_options(synchronize_session="fetch"))
+
+
 def _keyword_event(cls, row: CustomFilterKeyword, account_id: int):  # noqa: ANN001, ANN202
     return cls(filter_id=str(row.filter_id), account_id=str(account_id), keyword_id=str(row.id),
                keyword=row.keyword, whole_word=row.whole_word)
@@ -195,6 +203,7 @@ async def create_filter(session: AsyncSession, owner: Account, change: FilterCha
                        action=action, expires_at=expires_at)
     session.add(row)
     await session.flush()
+    await _count_filters(session, owner, 1)
     added = [await _insert_keyword(session, owner, row.id, k.keyword, k.whole_word) for k in wanted]
     events.record(session, ev.FilterCreated(
         filter_id=str(row.id), account_id=str(owner.id), title=title, context=context,
@@ -272,6 +281,7 @@ async def _delete_filter_row(session: AsyncSession, owner: Account, row: CustomF
     await session.execute(delete(CustomFilterStatus).where(CustomFilterStatus.filter_id == row.id))
     await session.delete(row)
     await session.flush()
+    await _count_filters(session, owner, -1)
     events.record(session, ev.FilterDeleted(filter_id=str(row.id), account_id=str(owner.id)),
                   actor_id=owner.id, subject_id=row.id)
     _forget_compiled(session)

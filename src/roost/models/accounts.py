@@ -38,6 +38,10 @@ class Account(Base):
     following_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     statuses_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # how many content filters the person has (filters/service.py keeps it): with none, a
+    # rendering request skips the filters query
+    filters_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
+                                               nullable=False)
 
     @property
     def is_active(self) -> bool:

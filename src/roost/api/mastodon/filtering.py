@@ -6,11 +6,13 @@ descriptions, poll options) is what is matched. The viewer's own posts are never
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import object_session
 
 from roost.api.mastodon.filters import filter_entity
 from roost.filters import service
 from roost.filters.matching import Match, match, searchable_text
 from roost.kit.text import html_to_text
+from roost.models import Account
 
 
 def _result(m: Match) -> dict:
@@ -27,12 +29,17 @@ def _text(status: dict) -> str:
         [m.get("description") for m in status.get("media_attachments") or []])
 
 
-async def apply_filters(session: AsyncSession, viewer_id: int | None, rendered: list[dict],
+async def apply_filters(session: AsyncSession, viewer: Account | None, rendered: list[dict],
                         context: str | None) -> list[dict]:
     """With no context every matching filter is listed and nothing is removed (a single status,
-    bookmarks...: the client decides, as with Mastodon)."""
-    if viewer_id is None or not rendered:
+    bookmarks...: the client decides, as with Mastodon). A viewer without filters costs no
+    query: `filters_count` (kept by the filters service) says so, when the viewer's row was read
+    in this session (a request); a row kept from elsewhere (a stream's) may be stale."""
+    if viewer is None or not rendered:
         return rendered
+    if not viewer.filters_count and object_session(viewer) is session.sync_session:
+        return rendered
+    viewer_id = viewer.id
     compiled = await service.compiled_for(session, viewer_id)
     if not compiled:
         return rendered

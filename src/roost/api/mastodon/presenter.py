@@ -100,7 +100,7 @@ class Presenter:
                                               viewer_id=self.viewer_id) if orig else None)
             else:
                 out.append(render(st))
-        return await apply_filters(self.session, self.viewer_id, [o for o in out if o is not None],
+        return await apply_filters(self.session, self.viewer, [o for o in out if o is not None],
                                    self.filter_context)
 
     def _viewer_fields(self, st: Status, mine: dict[str, set[int]]) -> dict:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 03:43:48.127106
+Create Date: 2026-11-25 04:56:12.578660
 """
 from alembic import op
 import sqlalchemy as sa
@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('following_count', sa.Integer(), nullable=False),
     sa.Column('statuses_count', sa.Integer(), nullable=False),
     sa.Column('last_status_at', roost.kit.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('filters_count', sa.Integer(), server_default='0', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
     sa.UniqueConstraint('username_lower', name=op.f('uq_accounts_username_lower'))
     )
