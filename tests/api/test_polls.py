@@ -354,3 +354,36 @@ async def test_custom_emojis_in_options(api, make, db):
     check_schema("Poll", post["poll"])
     alone = (await api.get(f"/api/v1/polls/{post['poll']['id']}")).json()
     assert [e["shortcode"] for e in alone["emojis"]] == ["blobcat"]
+
+
+async def test_polls_are_looked_up_only_for_posts_that_have_one(api, make, app):
+    """Whether a post has a poll is kept with its rendered parts (it changes only by an edit):
+    a page of posts without polls costs no polls query, and edits show at once."""
+    alice, bob = await make.account(), await make.account()
+    plain = (await api.post("/api/v1/statuses", json={"status": "plain"},
+                            headers=alice.headers)).json()
+
+    async def read() -> tuple[dict, int]:
+        with counting_queries(app) as counted:
+            r = await api.get(f"/api/v1/accounts/{alice.id}/statuses", headers=bob.headers)
+        assert r.status_code == 200
+        return {s["id"]: s["poll"] for s in r.json()}, counted.n
+
+    await read()
+    polls, without = await read()
+    assert polls == {plain["id"]: None}
+    poll_post = await _poll_post(api, alice)
+    await read()
+    polls, with_one = await read()
+    assert polls[plain["id"]] is None and polls[poll_post["id"]]["options"][0]["title"] == "tea"
+    assert with_one == without + 2  # the poll, and Bob's votes in it
+    r = await api.put(f"/api/v1/statuses/{plain['id']}", headers=alice.headers,
+                      json={"status": "plain", "poll": {"options": ["a", "b"], "expires_in": 600}})
+    assert r.status_code == 200, r.text
+    polls, _ = await read()
+    assert [o["title"] for o in polls[plain["id"]]["options"]] == ["a", "b"]
+    r = await api.put(f"/api/v1/statuses/{plain['id']}", headers=alice.headers,
+                      json={"status": "plain again"})
+    assert r.status_code == 200, r.text
+    polls, _ = await read()
+    assert polls[plain["id"]] is None and polls[poll_post["id"]] is not None

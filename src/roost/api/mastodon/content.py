@@ -3,14 +3,16 @@ edited: media attachments, mentions, tags and the posting application, rendered 
 in memory keyed by (status id, edited_at). Any edit sets a new edited_at, so an entry never
 needs invalidating, in this process or another: the row read for the request names the current
 key. Counts, the author (profile changes), the viewer's reactions, filters and polls are not
-here; they are rendered fresh on every request.
+here; they are rendered fresh on every request. Whether the status has a poll is: a poll comes
+with the post or with an edit, so the presenter looks polls up only for the statuses whose entry
+says they have one, or does not know yet (`poll` is None until learn_polls() records it).
 
 The cached dicts and lists are shared between responses: treat them as read-only."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +31,7 @@ class Parts:
     mentions: list[dict]
     tags: list[dict]
     application: dict | None
+    poll: bool | None = None  # has a poll; None: not known yet
 
 
 EMPTY = Parts([], [], [], None)
@@ -69,6 +72,16 @@ async def parts(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, 
             out[st.id] = loaded[st.id]
             _remember((st.id, st.edited_at), loaded[st.id])
     return out
+
+
+def learn_polls(statuses: Sequence[Status], with_poll: set[int]) -> None:
+    """Record in the cached entries of `statuses` whether each has a poll (its id in
+    `with_poll`), after the presenter looked their polls up."""
+    for st in statuses:
+        key = (st.id, st.edited_at)
+        found = _cache.get(key)
+        if found is not None and found.poll is None:
+            _cache[key] = replace(found, poll=st.id in with_poll)
 
 
 async def _load(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Parts]:

@@ -83,7 +83,7 @@ class Presenter:
                 data = accounts[account_id] = ser.account(authors[account_id])
             return data
 
-        polls = await self._polls([st.id for st in contents])
+        polls = await self._polls(contents, parts)
 
         def render(st: Status) -> dict:
             data = ser.status(st, account=account_of(st.account_id), parts=parts[st.id])
@@ -123,9 +123,12 @@ class Presenter:
             mine[kind].add(sid)
         return mine
 
-    async def _polls(self, status_ids: list[int]) -> dict[int, dict]:
-        """Poll entities by post id: the polls in one query, the viewer's votes in another."""
-        polls = await polls_repo.for_statuses(self.session, status_ids)
+    async def _polls(self, contents: list[Status], parts: dict[int, content.Parts]) -> dict[int, dict]:
+        """Poll entities by post id: the polls in one query, the viewer's votes in another; no
+        query when the cached parts say none of `contents` has a poll."""
+        ask = [st for st in contents if parts[st.id].poll is not False]
+        polls = await polls_repo.for_statuses(self.session, [st.id for st in ask])
+        content.learn_polls([st for st in ask if parts[st.id].poll is None], set(polls))
         if not polls:
             return {}
         own = await polls_repo.own_votes(self.session, self.viewer_id, [p.id for p in polls.values()])
