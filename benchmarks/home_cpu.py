@@ -67,11 +67,13 @@ async def run(args: argparse.Namespace) -> None:
     app = create_app(Settings(), run_workers=False, migrate=False)
     statements = 0
 
-    def count(_conn: object, _cursor: object, sql: str, *_a: object) -> None:
+    def count(_conn: object, _cursor: object, sql: str, _params: object, context: object,
+              *_a: object) -> None:
         nonlocal statements
         statements += 1
-        if args.trace:
-            print(" ".join(sql.split())[:args.trace])
+        if args.trace:  # with SQLAlchemy's compiled-cache state ("generated" is a miss)
+            state = getattr(context, "_get_cache_stats", lambda: "")()
+            print(f"[{state.split(' in ')[0]}] " + " ".join(sql.split())[:args.trace])
 
     async with app.router.lifespan_context(app):
         event.listen(app.state.db.engine.sync_engine, "before_cursor_execute", count)
