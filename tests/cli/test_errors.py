@@ -75,3 +75,20 @@ def test_port_in_use_is_one_line(tmp_path):
         f"Error: Port {port} on 127.0.0.1 is already in use: stop the program using it or "
         "choose another port with --port"]
     assert not (tmp_path / "roost.db").exists()  # it stopped before touching the database
+
+
+@pytest.mark.parametrize("args", [
+    ("admin", "list-users"), ("admin", "suspend", "nobody"), ("admin", "jobs"),
+    ("admin", "reports", "list"), ("admin", "trends", "refresh"), ("admin", "emoji", "list"),
+    ("admin", "announcements", "publish", "1"),
+])
+def test_every_admin_command_reports_an_unreachable_database_in_one_line(tmp_path, monkeypatch, args):
+    """They all run through `common.in_session`: settings, one unit of work, errors as one line."""
+    for key, value in clean_env(tmp_path, ROOST_DATABASE_URL="postgresql+asyncpg://roost:pw@127.0.0.1:1/roost").items():
+        if key.startswith("ROOST_"):
+            monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: Cannot reach the database (postgresql+asyncpg://roost:***@127.0.0.1:1/roost): ")
+    assert result.stdout == ""

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.accounts import repository as accounts_repo
 from roost.accounts import service as accounts
-from roost.cli.common import Fail, data_dir_option, load_settings, run, unit_of_work
+from roost.cli.common import Fail, data_dir_option, in_session, load_settings
 from roost.config import Settings
 from roost.models import Account, Job, User
 
@@ -64,14 +64,13 @@ def create_user(name: str, email: str, password: str | None, role: str | None, d
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
-    async def go() -> None:
-        async with unit_of_work(settings) as session:
-            account, _ = await accounts.create_account(
-                session, username=name.lstrip("@"), email=email, password=password,
-                role=role or "user", approved=True, allow_reserved=True)
-            click.echo(f"Created @{account.username} ({role or 'user'}, id {account.id}).")
+    async def create(session: AsyncSession) -> None:
+        account, _ = await accounts.create_account(
+            session, username=name.lstrip("@"), email=email, password=password,
+            role=role or "user", approved=True, allow_reserved=True)
+        click.echo(f"Created @{account.username} ({role or 'user'}, id {account.id}).")
 
-    run(go())
+    in_session(settings, create)
 
 
 @admin.command("list-users")
@@ -79,19 +78,16 @@ def create_user(name: str, email: str, password: str | None, role: str | None, d
 @data_dir_option
 def list_users(as_json: bool, data_dir) -> None:  # noqa: ANN001
     """List local users with their role and state."""
-    settings = load_settings(data_dir)
+    async def load(session: AsyncSession) -> list[dict]:
+        rows = (await session.execute(
+            select(Account, User).join(User, User.account_id == Account.id).order_by(Account.id)
+        )).all()
+        return [{"id": str(a.id), "username": a.username, "email": u.email, "role": u.role,
+                 "state": state_of(a, u), "created_at": a.created_at.isoformat(),
+                 "statuses_count": a.statuses_count, "followers_count": a.followers_count}
+                for a, u in rows]
 
-    async def go() -> list[dict]:
-        async with unit_of_work(settings) as session:
-            rows = (await session.execute(
-                select(Account, User).join(User, User.account_id == Account.id).order_by(Account.id)
-            )).all()
-            return [{"id": str(a.id), "username": a.username, "email": u.email, "role": u.role,
-                     "state": state_of(a, u), "created_at": a.created_at.isoformat(),
-                     "statuses_count": a.statuses_count, "followers_count": a.followers_count}
-                    for a, u in rows]
-
-    users = run(go())
+    users = in_session(data_dir, load)
     if as_json:
         click.echo(json.dumps(users, indent=2))
         return
@@ -116,12 +112,11 @@ def _user_command(name: str, help_text: str):  # noqa: ANN202
         def command(ctx: click.Context, username: str, data_dir, **options) -> None:  # noqa: ANN001
             settings = load_settings(data_dir)
 
-            async def go() -> str:
-                async with unit_of_work(settings) as session:
-                    account, user = await _find(session, username)
-                    return await action(session, account, user, settings, **options)
+            async def act(session: AsyncSession) -> str:
+                account, user = await _find(session, username)
+                return await action(session, account, user, settings, **options)
 
-            click.echo(run(go()))
+            click.echo(in_session(settings, act))
 
         command.__doc__ = help_text
         return command
@@ -162,13 +157,12 @@ def reset_password(username: str, password: str | None, generate: bool, data_dir
     if password is None:
         password = secrets.token_urlsafe(12)
 
-    async def go() -> str:
-        async with unit_of_work(settings) as session:
-            account, user = await _find(session, username)
-            await accounts.reset_password(session, user, password)
-            return account.username
+    async def reset(session: AsyncSession) -> str:
+        account, user = await _find(session, username)
+        await accounts.reset_password(session, user, password)
+        return account.username
 
-    name = run(go())
+    name = in_session(settings, reset)
     click.echo(f"New password for @{name}: {password}" if generate else f"Password of @{name} changed.")
 
 
@@ -178,15 +172,12 @@ def reset_password(username: str, password: str | None, generate: bool, data_dir
 @data_dir_option
 def set_role(username: str, role: str, data_dir) -> None:  # noqa: ANN001
     """Make a user a plain user, a moderator or an administrator."""
-    settings = load_settings(data_dir)
+    async def change(session: AsyncSession) -> str:
+        account, user = await _find(session, username)
+        await accounts.set_role(session, None, user, role)
+        return f"@{account.username} is now {'an' if role == 'admin' else 'a'} {role}."
 
-    async def go() -> str:
-        async with unit_of_work(settings) as session:
-            account, user = await _find(session, username)
-            await accounts.set_role(session, None, user, role)
-            return f"@{account.username} is now {'an' if role == 'admin' else 'a'} {role}."
-
-    click.echo(run(go()))
+    click.echo(in_session(data_dir, change))
 
 
 @admin.command("delete-user")
@@ -197,15 +188,12 @@ def delete_user(username: str, yes: bool, data_dir) -> None:  # noqa: ANN001
     """Delete a user's account and content (irreversible; needs --yes)."""
     if not yes:
         raise Fail(f"Deleting @{username.lstrip('@')} cannot be undone: add --yes to confirm")
-    settings = load_settings(data_dir)
+    async def delete(session: AsyncSession) -> str:
+        account, _ = await _find(session, username)
+        await accounts.delete_account(session, account)
+        return f"Deleted @{account.username}; their content is being removed in the background."
 
-    async def go() -> str:
-        async with unit_of_work(settings) as session:
-            account, _ = await _find(session, username)
-            await accounts.delete_account(session, account)
-            return f"Deleted @{account.username}; their content is being removed in the background."
-
-    click.echo(run(go()))
+    click.echo(in_session(data_dir, delete))
 
 
 @admin.command("jobs")
@@ -213,18 +201,15 @@ def delete_user(username: str, yes: bool, data_dir) -> None:  # noqa: ANN001
 @data_dir_option
 def jobs(limit: int, data_dir) -> None:  # noqa: ANN001
     """Count background jobs by state and show the failed ones with their last error."""
-    settings = load_settings(data_dir)
+    async def load(session: AsyncSession) -> tuple[dict[str, int], list[Job]]:
+        counts = dict((await session.execute(
+            select(Job.state, func.count()).group_by(Job.state))).all())
+        failed = list((await session.execute(
+            select(Job).where(Job.state == "failed")
+            .order_by(Job.finished_at.desc(), Job.id.desc()).limit(limit))).scalars())
+        return counts, failed
 
-    async def go() -> tuple[dict[str, int], list[Job]]:
-        async with unit_of_work(settings) as session:
-            counts = dict((await session.execute(
-                select(Job.state, func.count()).group_by(Job.state))).all())
-            failed = list((await session.execute(
-                select(Job).where(Job.state == "failed")
-                .order_by(Job.finished_at.desc(), Job.id.desc()).limit(limit))).scalars())
-            return counts, failed
-
-    counts, failed = run(go())
+    counts, failed = in_session(data_dir, load)
     click.echo("  ".join(f"{state}: {counts.get(state, 0)}" for state in ("queued", "running", "failed")))
     for j in failed:
         error = (j.last_error or "").splitlines()[-1:] or ["?"]
@@ -250,14 +235,11 @@ def apps(username: str, data_dir) -> None:  # noqa: ANN001
     """List the apps a user has authorized (as /oauth/authorized_applications shows them)."""
     from roost.auth import service as auth
 
-    settings = load_settings(data_dir)
+    async def load(session: AsyncSession) -> list:
+        _, user = await _find(session, username)
+        return await auth.authorized_apps(session, user.id)
 
-    async def go() -> list:
-        async with unit_of_work(settings) as session:
-            _, user = await _find(session, username)
-            return await auth.authorized_apps(session, user.id)
-
-    found = run(go())
+    found = in_session(data_dir, load)
     if not found:
         click.echo(f"No app has access to @{username.lstrip('@')}.")
         return
@@ -275,14 +257,11 @@ def revoke_app(username: str, app_id: int, data_dir) -> None:  # noqa: ANN001
     """Revoke every token USERNAME gave the app APP_ID (see `roost admin apps`)."""
     from roost.auth import service as auth
 
-    settings = load_settings(data_dir)
+    async def revoke(session: AsyncSession) -> int:
+        _, user = await _find(session, username)
+        return await auth.revoke_app(session, user, app_id)
 
-    async def go() -> int:
-        async with unit_of_work(settings) as session:
-            _, user = await _find(session, username)
-            return await auth.revoke_app(session, user, app_id)
-
-    count = run(go())
+    count = in_session(data_dir, revoke)
     if not count:
         raise Fail(f"@{username.lstrip('@')} has not authorized app {app_id}")
     click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of app {app_id}.")

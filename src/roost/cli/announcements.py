@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import click
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.announcements import service
-from roost.cli.common import Fail, data_dir_option, load_settings, run, unit_of_work
+from roost.cli.common import Fail, data_dir_option, in_session
 from roost.models import Announcement
 
 
@@ -37,15 +38,13 @@ def _when(value: str | None) -> datetime | None:
 def create(text: str, starts_at: str | None, ends_at: str | None, all_day: bool, draft: bool,
            data_dir) -> None:  # noqa: ANN001
     """Create an announcement (published at once unless --draft). TEXT may @mention and #tag."""
-    settings = load_settings(data_dir)
     start, end = _when(starts_at), _when(ends_at)
 
-    async def go() -> int:
-        async with unit_of_work(settings) as session:
-            return (await service.create(session, text, starts_at=start, ends_at=end,
-                                         all_day=all_day, publish=not draft)).id
+    async def create_one(session: AsyncSession) -> int:
+        return (await service.create(session, text, starts_at=start, ends_at=end,
+                                     all_day=all_day, publish=not draft)).id
 
-    announcement_id = run(go())
+    announcement_id = in_session(data_dir, create_one)
     click.echo(f"Created announcement {announcement_id}{' (draft)' if draft else ''}.")
 
 
@@ -53,17 +52,15 @@ def create(text: str, starts_at: str | None, ends_at: str | None, all_day: bool,
 @data_dir_option
 def list_announcements(data_dir) -> None:  # noqa: ANN001
     """Every announcement, newest first, with its state."""
-    settings = load_settings(data_dir)
 
-    async def go() -> list[str]:
-        async with unit_of_work(settings) as session:
-            rows = (await session.execute(
-                select(Announcement).order_by(Announcement.created_at.desc()))).scalars()
-            return [f"{a.id}  {'published' if a.published_at else 'draft':<9}  "
-                    f"{a.ends_at.strftime('until %Y-%m-%d %H:%M  ') if a.ends_at else ''}{a.text[:80]!r}"
-                    for a in rows] or ["No announcements."]
+    async def lines(session: AsyncSession) -> list[str]:
+        rows = (await session.execute(
+            select(Announcement).order_by(Announcement.created_at.desc()))).scalars()
+        return [f"{a.id}  {'published' if a.published_at else 'draft':<9}  "
+                f"{a.ends_at.strftime('until %Y-%m-%d %H:%M  ') if a.ends_at else ''}{a.text[:80]!r}"
+                for a in rows] or ["No announcements."]
 
-    click.echo("\n".join(run(go())))
+    click.echo("\n".join(in_session(data_dir, lines)))
 
 
 def _verb(name: str, action, done: str, help_text: str) -> None:  # noqa: ANN001
@@ -71,13 +68,7 @@ def _verb(name: str, action, done: str, help_text: str) -> None:  # noqa: ANN001
     @click.argument("announcement_id")
     @data_dir_option
     def command(announcement_id: str, data_dir) -> None:  # noqa: ANN001
-        settings = load_settings(data_dir)
-
-        async def go() -> None:
-            async with unit_of_work(settings) as session:
-                await action(session, announcement_id)
-
-        run(go())
+        in_session(data_dir, lambda session: action(session, announcement_id))
         click.echo(f"Announcement {announcement_id} {done}.")
 
 

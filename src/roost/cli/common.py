@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -204,3 +204,15 @@ async def unit_of_work(settings: Settings) -> AsyncIterator[AsyncSession]:
             yield session
     finally:
         await db.dispose()
+
+
+def in_session(where: Settings | Path | None, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `action(session)` in one unit of work and return what it returns: what every admin
+    command does. `where` is the settings, or the --data-dir to load them from."""
+    settings = where if isinstance(where, Settings) else load_settings(where)
+
+    async def go() -> T:
+        async with unit_of_work(settings) as session:
+            return await action(session)
+
+    return run(go())

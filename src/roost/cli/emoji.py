@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost.cli.common import Fail, data_dir_option, load_settings, run, unit_of_work
+from roost.cli.common import Fail, data_dir_option, in_session, load_settings
 from roost.emojis import repository as repo
 from roost.emojis import service
 
@@ -30,28 +31,22 @@ def add(shortcode: str, file: Path, category: str | None, unlisted: bool, data_d
     except OSError as exc:
         raise Fail(f"Cannot read {file}: {exc.strerror}") from None
 
-    async def go() -> str:
-        async with unit_of_work(settings) as session:
-            e = await service.add(session, shortcode.strip(":"), data, category=category,
-                                  visible_in_picker=not unlisted)
-            return e.shortcode
+    async def add_one(session: AsyncSession) -> str:
+        e = await service.add(session, shortcode.strip(":"), data, category=category,
+                              visible_in_picker=not unlisted)
+        return e.shortcode
 
-    click.echo(f"Added :{run(go())}:")
+    click.echo(f"Added :{in_session(settings, add_one)}:")
 
 
 @emoji.command("list")
 @data_dir_option
 def list_emojis(data_dir) -> None:  # noqa: ANN001
     """Every custom emoji with its category and file."""
-    settings = load_settings(data_dir)
-
-    async def go() -> list[str]:
-        async with unit_of_work(settings) as session:
-            rows = await repo.listed(session)
-        return [f":{e.shortcode}:  {e.category or '-'}  {'' if e.visible_in_picker else '(unlisted) '}"
-                f"{e.file_path}" for e in rows] or ["No custom emojis yet."]
-
-    click.echo("\n".join(run(go())))
+    rows = in_session(data_dir, repo.listed)
+    click.echo("\n".join([f":{e.shortcode}:  {e.category or '-'}  "
+                          f"{'' if e.visible_in_picker else '(unlisted) '}{e.file_path}"
+                          for e in rows] or ["No custom emojis yet."]))
 
 
 @emoji.command("remove")
@@ -59,11 +54,5 @@ def list_emojis(data_dir) -> None:  # noqa: ANN001
 @data_dir_option
 def remove(shortcode: str, data_dir) -> None:  # noqa: ANN001
     """Remove a custom emoji (posts that used it show :shortcode: as text again)."""
-    settings = load_settings(data_dir)
-
-    async def go() -> None:
-        async with unit_of_work(settings) as session:
-            await service.remove(session, shortcode)
-
-    run(go())
+    in_session(data_dir, lambda session: service.remove(session, shortcode))
     click.echo(f"Removed :{shortcode.strip(':')}:")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost.cli.common import data_dir_option, load_settings, run, unit_of_work
+from roost.cli.common import data_dir_option, in_session
 from roost.kit.paging import PageParams
 from roost.models import Account, Report, Status
 from roost.moderation import repository as repo
@@ -37,16 +38,13 @@ async def _names(session, ids) -> dict[int, str]:  # noqa: ANN001
 @data_dir_option
 def list_reports(resolved: bool, limit: int, data_dir) -> None:  # noqa: ANN001
     """Open reports, newest first."""
-    settings = load_settings(data_dir)
+    async def lines(session: AsyncSession) -> list[str]:
+        rows = await repo.page(session, PageParams(limit=limit), resolved=resolved)
+        names = await _names(session, [i for r in rows for i in (r.account_id, r.target_account_id)])
+        return [_line(r, names) for r in rows] or [
+            f"No {'resolved' if resolved else 'open'} reports."]
 
-    async def go() -> list[str]:
-        async with unit_of_work(settings) as session:
-            rows = await repo.page(session, PageParams(limit=limit), resolved=resolved)
-            names = await _names(session, [i for r in rows for i in (r.account_id, r.target_account_id)])
-            return [_line(r, names) for r in rows] or [
-                f"No {'resolved' if resolved else 'open'} reports."]
-
-    click.echo("\n".join(run(go())))
+    click.echo("\n".join(in_session(data_dir, lines)))
 
 
 @reports.command("show")
@@ -54,24 +52,20 @@ def list_reports(resolved: bool, limit: int, data_dir) -> None:  # noqa: ANN001
 @data_dir_option
 def show(report_id: str, data_dir) -> None:  # noqa: ANN001
     """A report with its comment, rules and reported posts."""
-    settings = load_settings(data_dir)
+    async def load(session: AsyncSession) -> tuple[Report, dict[int, str], list[Status]]:
+        r = await service.get_for_moderator(session, None, report_id)
+        names = await _names(session, [r.account_id, r.target_account_id, r.assigned_account_id or 0])
+        posts = list((await session.execute(select(Status).where(
+            Status.id.in_([int(i) for i in r.status_ids])))).scalars()) if r.status_ids else []
+        return r, names, posts
 
-    async def go() -> list[str]:
-        async with unit_of_work(settings) as session:
-            r = await service.get_for_moderator(session, None, report_id)
-            ids = [r.account_id, r.target_account_id, r.assigned_account_id or 0]
-            names = await _names(session, ids)
-            posts = list((await session.execute(select(Status).where(
-                Status.id.in_([int(i) for i in r.status_ids])))).scalars()) if r.status_ids else []
-        lines = [_line(r, names), f"comment: {r.comment or '-'}",
-                 f"rules: {', '.join(r.rule_ids) or '-'}"]
-        if r.assigned_account_id:
-            lines.append(f"assigned to @{names.get(r.assigned_account_id, '?')}")
-        lines += [f"post {p.id} ({p.visibility}{', deleted' if p.deleted_at else ''}): {p.text[:200]!r}"
-                  for p in posts]
-        return lines
-
-    click.echo("\n".join(run(go())))
+    r, names, posts = in_session(data_dir, load)
+    lines = [_line(r, names), f"comment: {r.comment or '-'}", f"rules: {', '.join(r.rule_ids) or '-'}"]
+    if r.assigned_account_id:
+        lines.append(f"assigned to @{names.get(r.assigned_account_id, '?')}")
+    lines += [f"post {p.id} ({p.visibility}{', deleted' if p.deleted_at else ''}): {p.text[:200]!r}"
+              for p in posts]
+    click.echo("\n".join(lines))
 
 
 def _state_command(name: str, verb, done: str):  # noqa: ANN001, ANN202
@@ -79,13 +73,10 @@ def _state_command(name: str, verb, done: str):  # noqa: ANN001, ANN202
     @click.argument("report_id")
     @data_dir_option
     def command(report_id: str, data_dir) -> None:  # noqa: ANN001
-        settings = load_settings(data_dir)
+        async def change(session: AsyncSession) -> int:
+            return (await verb(session, None, report_id)).id
 
-        async def go() -> int:
-            async with unit_of_work(settings) as session:
-                return (await verb(session, None, report_id)).id
-
-        click.echo(f"Report #{run(go())} {done}.")
+        click.echo(f"Report #{in_session(data_dir, change)} {done}.")
 
     return command
 
