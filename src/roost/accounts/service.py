@@ -32,6 +32,7 @@ from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotFound
 from roost.kit.ids import parse_id
 from roost.media import service as media_service
+from roost.notifications import service as notifications
 from roost.models import AccessToken, Account, Marker, Notification, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
@@ -312,9 +313,17 @@ async def set_role(session: AsyncSession, actor: Account | None, user: User, rol
     if user.role != role:
         user.role = role
         await session.flush()
+        if role not in notifications.STAFF_ROLES:
+            await notifications.forget_staff_notifications(session, user.account_id)
         events.record(session, AccountRoleChanged(account_id=str(user.account_id), role=role),
                       actor_id=actor.id if actor else None, subject_id=user.account_id)
     return user
+
+
+def tell_staff_of_sign_up(session: AsyncSession, account_id: int) -> None:
+    """A new account is active: moderators and admins get `admin.sign_up` (as Mastodon does when
+    a sign-up is confirmed and approved; accounts made at the shell are not announced)."""
+    jobs.enqueue(session, "notifications.for_staff", type="admin.sign_up", from_account_id=account_id)
 
 
 async def approve_user(session: AsyncSession, actor: Account | None, user: User) -> User:
@@ -325,6 +334,7 @@ async def approve_user(session: AsyncSession, actor: Account | None, user: User)
         await session.flush()
         events.record(session, AccountApproved(account_id=str(user.account_id)),
                       actor_id=actor.id if actor else None, subject_id=user.account_id)
+        tell_staff_of_sign_up(session, user.account_id)
     return user
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, runtime
 from roost.accounts import repository as accounts_repo
-from roost.accounts.service import create_account
+from roost.accounts.service import create_account, tell_staff_of_sign_up
 from roost.auth import scopes as scope_rules
 from roost.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from roost.auth.tokens import digest, new_secret
@@ -221,6 +221,8 @@ async def register(session: AsyncSession, *, app: OAuthApp | None, username: str
                                    password=password or "", locale=locale, reason=reason or "",
                                    approved=not site.approval_required)
     user.sign_up_ip = (ip or "")[:45] or None
+    if user.approved:
+        tell_staff_of_sign_up(session, user.account_id)
     scopes = app.scopes.split() if app else SESSION_SCOPES
     token, raw = await issue_token(session, app=app, user=user, scopes=scopes)
     return user, token, raw

@@ -26,6 +26,7 @@ class Notification(Base):
     )
     type: Mapped[str] = mapped_column(String(32), nullable=False)
     status_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    report_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # admin.report
     key: Mapped[str] = mapped_column(String(100), nullable=False)
     created_at: Mapped[datetime] = created_column()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import events, runtime
+from roost import events, jobs, runtime
 from roost.accounts import repository as accounts_repo
 from roost.events.schemas import ReportAssigned, ReportCreated, ReportReopened, ReportResolved
 from roost.instance import site as site_settings
@@ -64,6 +64,8 @@ async def file_report(session: AsyncSession, reporter: Account, *, account_id: s
                                          target_account_id=str(target.id), category=category,
                                          status_ids=report.status_ids, rule_ids=report.rule_ids),
                   actor_id=reporter.id, subject_id=report.id)
+    jobs.enqueue(session, "notifications.for_staff", type="admin.report",
+                 from_account_id=reporter.id, report_id=report.id)
     return report
 
 

@@ -43,6 +43,7 @@ class Group:
     type: str
     status_id: int | None
     most_recent_id: int
+    report_id: int | None = None
     count: int = 1
     sample_account_ids: list[int] = field(default_factory=list)
     # Only when paging: this group's part of the page.
@@ -105,7 +106,7 @@ async def page(session: AsyncSession, account_id: int, f: NotificationFilter, pa
     would start one group too many. The walk looks at no more than limit × WALK_FACTOR rows, so a
     page costs the same whatever the history. Counts and samples cover each whole group."""
     stmt = repo.filtered(account_id, f).with_only_columns(
-        N.id, N.type, N.status_id, N.from_account_id, N.created_at)
+        N.id, N.type, N.status_id, N.from_account_id, N.created_at, N.report_id)
     rows = await fetch(session, stmt, N.id, replace(paging, limit=paging.limit * WALK_FACTOR))
     if paging.min_id is not None:
         rows = rows[::-1]
@@ -123,7 +124,7 @@ async def page(session: AsyncSession, account_id: int, f: NotificationFilter, pa
         newest = max(part, key=lambda r: r.id)
         groups.append(Group(
             key=key, type=newest.type, status_id=newest.status_id, most_recent_id=newest.id,
-            sample_account_ids=[newest.from_account_id],
+            report_id=newest.report_id, sample_account_ids=[newest.from_account_id],
             page_min_id=min(r.id for r in part), page_max_id=newest.id,
             latest_page_at=newest.created_at))
     await _whole_groups(session, account_id, [g for g in groups if not g.key.startswith("ungrouped-")])
@@ -142,7 +143,7 @@ async def get(session: AsyncSession, account_id: int, key: str) -> Group | None:
     if newest is None:
         return None
     group = Group(key=key, type=newest.type, status_id=newest.status_id, most_recent_id=newest.id,
-                  sample_account_ids=[newest.from_account_id])
+                  report_id=newest.report_id, sample_account_ids=[newest.from_account_id])
     if not key.startswith("ungrouped-"):
         await _whole_groups(session, account_id, [group])
     return group

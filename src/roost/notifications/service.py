@@ -13,12 +13,15 @@ from roost.events.schemas import NotificationsDismissed
 from roost.kit.clock import utcnow
 from roost.kit.errors import NotFound
 from roost.kit.ids import new_id, parse_id
-from roost.models import Account, Block, Follow, FollowNotice, FollowRequest, Mute, Notification
+from roost.models import (Account, Block, Follow, FollowNotice, FollowRequest, Mute, Notification,
+                          Report, User)
 from roost.notifications import grouping
 
 TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
          "admin.sign_up", "admin.report")
 SELF_TYPES = ("poll",)  # the author of a poll is told when it closes, as Mastodon does
+STAFF_TYPES = ("admin.sign_up", "admin.report")  # to moderators and admins only
+STAFF_ROLES = ("moderator", "admin")
 
 
 async def _suppressed(session: AsyncSession, recipient_id: int, from_id: int) -> bool:
@@ -38,7 +41,7 @@ async def _suppressed(session: AsyncSession, recipient_id: int, from_id: int) ->
 
 
 async def notify(session: AsyncSession, *, account_id: int, type: str, from_account_id: int,
-                 status_id: int | None = None) -> bool:
+                 status_id: int | None = None, report_id: int | None = None) -> bool:
     """Create a notification unless it exists already or the recipient does not want it."""
     if type not in TYPES:
         raise ValueError(f"unknown notification type {type!r}")
@@ -46,11 +49,11 @@ async def notify(session: AsyncSession, *, account_id: int, type: str, from_acco
         return False
     if await _suppressed(session, account_id, from_account_id):
         return False
-    key = f"{type}:{from_account_id}:{status_id or ''}"
+    key = f"{type}:{from_account_id}:{status_id or report_id or ''}"
     result = await session.execute(
         db_insert(session, Notification).values(
             id=new_id(), account_id=account_id, from_account_id=from_account_id, type=type,
-            status_id=status_id, key=key, created_at=utcnow(),
+            status_id=status_id, report_id=report_id, key=key, created_at=utcnow(),
         ).on_conflict_do_nothing(index_elements=["account_id", "key"])
     )
     return bool(result.rowcount)
@@ -113,3 +116,38 @@ async def dismiss_group(session: AsyncSession, account_id: int, group_key: str) 
 async def clear(session: AsyncSession, account_id: int) -> None:
     await session.execute(delete(Notification).where(Notification.account_id == account_id))
     events.record(session, NotificationsDismissed(account_id=str(account_id)), actor_id=account_id)
+
+
+async def notify_staff(session: AsyncSession, *, type: str, from_account_id: int,
+                       report_id: int | None = None) -> int:
+    """`admin.sign_up` (a new active account) or `admin.report` (a new report) to every active
+    moderator and admin, as Mastodon tells those who may manage users or reports. A report about
+    an account that already has an older open report notifies no one again (Mastodon's
+    `unresolved_siblings?`); neither does one resolved before this runs."""
+    if type not in STAFF_TYPES:
+        raise ValueError(f"not a staff notification type {type!r}")
+    if type == "admin.report":
+        report = await session.get(Report, report_id)
+        if report is None or report.action_taken_at is not None:
+            return 0
+        sibling = await session.execute(select(Report.id).where(
+            Report.target_account_id == report.target_account_id, Report.id < report.id,
+            Report.action_taken_at.is_(None)).limit(1))
+        if sibling.first() is not None:
+            return 0
+    staff = (await session.execute(
+        select(User.account_id).join(Account, Account.id == User.account_id).where(
+            User.role.in_(STAFF_ROLES), User.approved.is_(True), User.disabled.is_(False),
+            Account.suspended_at.is_(None), Account.deleted_at.is_(None))
+    )).scalars().all()
+    sent = 0
+    for account_id in staff:
+        sent += await notify(session, account_id=account_id, type=type,
+                             from_account_id=from_account_id, report_id=report_id)
+    return sent
+
+
+async def forget_staff_notifications(session: AsyncSession, account_id: int) -> None:
+    """Someone who is no longer staff loses the staff notifications they had."""
+    await session.execute(delete(Notification).where(Notification.account_id == account_id,
+                                                     Notification.type.in_(STAFF_TYPES)))

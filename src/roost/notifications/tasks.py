@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.jobs import job
 from roost.models import Follow, Mention, Notification, Status
-from roost.notifications.service import notify, notify_follow
+from roost.notifications.service import notify, notify_follow, notify_staff
 from roost.posts import repository as posts_repo
 
 
@@ -75,3 +75,10 @@ async def for_edit(session: AsyncSession, *, status_id: int) -> None:
         if await posts_repo.get_readable(session, status_id, account_id) is not None:
             await notify(session, account_id=account_id, type="update",
                          from_account_id=status.account_id, status_id=status_id)
+
+
+@job("notifications.for_staff")
+async def for_staff(session: AsyncSession, *, type: str, from_account_id: int,
+                    report_id: int | None = None) -> None:
+    """`admin.sign_up` and `admin.report` to the moderators and admins (see notify_staff)."""
+    await notify_staff(session, type=type, from_account_id=from_account_id, report_id=report_id)

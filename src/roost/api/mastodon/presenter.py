@@ -14,7 +14,7 @@ from roost.api.mastodon import presenter_queries as q
 from roost.api.mastodon import serializers as ser
 from roost.api.mastodon.filtering import apply_filters
 from roost.kit.clock import utcnow
-from roost.models import Account, MediaAttachment, Notification, Status
+from roost.models import Account, MediaAttachment, Notification, Report, Status
 from roost.polls import repository as polls_repo
 
 
@@ -157,9 +157,12 @@ class Presenter:
 
     # ---- notifications --------------------------------------------------------------------
     async def notifications(self, notifications: Sequence[Notification]) -> list[dict]:
-        """Senders in one query, statuses through statuses(); a notification whose status cannot
-        be rendered is left out."""
-        accounts = await self._by_id(Account, {n.from_account_id for n in notifications})
+        """Senders (and reported accounts) in one query, statuses through statuses(); a
+        notification whose status or report cannot be rendered is left out."""
+        reports = await self._by_id(Report, {n.report_id for n in notifications
+                                             if n.type == "admin.report"})
+        accounts = await self._by_id(Account, {n.from_account_id for n in notifications}
+                                     | {r.target_account_id for r in reports.values()})
         status_ids = {n.status_id for n in notifications if n.status_id is not None}
         rows = await self._by_id(Status, status_ids)
         rendered = {int(d["id"]): d for d in await self._statuses(list(rows.values()))}
@@ -167,17 +170,30 @@ class Presenter:
         for n in notifications:
             sender = accounts.get(n.from_account_id)
             status = rendered.get(n.status_id) if n.status_id is not None else None
+            report = self._report(reports.get(n.report_id), accounts)
             if sender is None or (n.type in ser.STATUS_NOTIFICATIONS and status is None):
                 continue
-            out.append(ser.notification(n, ser.account(sender), status))
+            if n.type == "admin.report" and report is None:
+                continue
+            out.append(ser.notification(n, ser.account(sender), status, report))
         return await self._emojis(out)
+
+    @staticmethod
+    def _report(report: Report | None, accounts: dict) -> dict | None:
+        """The Report entity of an `admin.report` notification (None if it cannot be shown)."""
+        from roost.api.mastodon.admin_presenter import report as report_entity
+
+        target = accounts.get(report.target_account_id) if report is not None else None
+        return report_entity(report, ser.account(target)) if target is not None else None
 
     async def notification_groups(self, groups: Sequence, *, paginated: bool,
                                   partial_avatars: bool = False) -> dict:
         """GroupedNotificationsResults: sample accounts in one query, statuses through
         statuses(); a group about a post that cannot be rendered is left out. With
         `partial_avatars` every account is still sent in full (allowed by Mastodon's API)."""
-        accounts = await self._by_id(Account, {i for g in groups for i in g.sample_account_ids})
+        reports = await self._by_id(Report, {g.report_id for g in groups if g.type == "admin.report"})
+        accounts = await self._by_id(Account, {i for g in groups for i in g.sample_account_ids}
+                                     | {r.target_account_id for r in reports.values()})
         rows = await self._by_id(Status, {g.status_id for g in groups if g.status_id is not None})
         rendered = {int(d["id"]): d for d in await self._statuses(list(rows.values()))}
         out_groups: list[dict] = []
@@ -187,6 +203,9 @@ class Presenter:
             status = rendered.get(g.status_id) if g.status_id is not None else None
             if g.type in ser.STATUS_NOTIFICATIONS and status is None:
                 continue
+            report = self._report(reports.get(g.report_id), accounts)
+            if g.type == "admin.report" and report is None:
+                continue
             g.sample_account_ids = [i for i in g.sample_account_ids if i in accounts]
             if not g.sample_account_ids:
                 continue
@@ -195,7 +214,7 @@ class Presenter:
                     out_accounts[i] = ser.account(accounts[i])
             if status is not None:
                 out_statuses.setdefault(g.status_id, status)
-            out_groups.append(ser.notification_group(g, paginated=paginated))
+            out_groups.append(ser.notification_group(g, paginated=paginated, report=report))
         result = {"accounts": list(out_accounts.values()), "statuses": list(out_statuses.values()),
                   "notification_groups": out_groups}
         if partial_avatars:

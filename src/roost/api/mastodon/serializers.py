@@ -276,15 +276,18 @@ def relationship(rel) -> dict:  # noqa: ANN001 - roost.graph.repository.Relation
 STATUS_NOTIFICATIONS = ("mention", "status", "reblog", "favourite", "poll", "update")
 
 
-def notification(n, account_data: dict, status_data: dict | None) -> dict:  # noqa: ANN001
+def notification(n, account_data: dict, status_data: dict | None,  # noqa: ANN001
+                 report_data: dict | None = None) -> dict:
     data = {"id": str(n.id), "type": n.type, "created_at": iso(n.created_at),
             "group_key": group_key(n.id, n.type, n.status_id), "account": account_data}
     if n.type in STATUS_NOTIFICATIONS:
         data["status"] = status_data
+    if n.type == "admin.report":
+        data["report"] = report_data
     return data
 
 
-def notification_group(g, *, paginated: bool) -> dict:  # noqa: ANN001
+def notification_group(g, *, paginated: bool, report: dict | None = None) -> dict:  # noqa: ANN001
     """A NotificationGroup. `most_recent_notification_id` is a number, as Mastodon sends it."""
     data = {"group_key": g.key, "notifications_count": g.count, "type": g.type,
             "most_recent_notification_id": g.most_recent_id,
@@ -294,4 +297,6 @@ def notification_group(g, *, paginated: bool) -> dict:  # noqa: ANN001
                     latest_page_notification_at=iso(g.latest_page_at))
     if g.type in STATUS_NOTIFICATIONS:
         data["status_id"] = str(g.status_id)
+    if g.type == "admin.report":
+        data["report"] = report
     return data

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 04:56:12.578660
+Create Date: 2026-11-25 05:26:58.440246
 """
 from alembic import op
 import sqlalchemy as sa
@@ -354,6 +354,7 @@ def upgrade() -> None:
     sa.Column('from_account_id', sa.BigInteger(), nullable=False),
     sa.Column('type', sa.String(length=32), nullable=False),
     sa.Column('status_id', sa.BigInteger(), nullable=True),
+    sa.Column('report_id', sa.BigInteger(), nullable=True),
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('created_at', roost.kit.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_notifications_account_id_accounts'), ondelete='CASCADE'),
