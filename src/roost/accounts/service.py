@@ -108,7 +108,6 @@ MAX_DISPLAY_NAME = 30
 MAX_NOTE = 500
 MAX_FIELDS = 4
 MAX_FIELD_CHARS = 255
-URL_WEIGHT = 23
 PRIVACIES = ("public", "unlisted", "private")
 ROLES = ("user", "moderator", "admin")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -123,8 +122,9 @@ def _clean(value: str, *, single_line: bool = False) -> str:
 
 
 def _note_length(note: str) -> int:
-    """Count like Mastodon: every link weighs 23 characters."""
-    return len(textkit.URL_RE.sub("x" * URL_WEIGHT, note))
+    """Count like Mastodon: grapheme clusters, every link weighs 23 characters, a mention's
+    domain is free. (The display name and fields count code points, as Mastodon's do.)"""
+    return textkit.length(textkit.countable(note))
 
 
 def profile_url(account: Account) -> str:

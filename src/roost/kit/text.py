@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import nh3
+import regex
 
 USERNAME_RE = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"
 MENTION_RE = re.compile(
@@ -17,6 +18,21 @@ HASHTAG_RE = re.compile(r"(?<![\w/#&])#(?P<tag>\w*[^\W\d_]\w*)", re.UNICODE)
 URL_RE = re.compile(r"(?<![\w/])(?P<url>https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]}])", re.IGNORECASE)
 
 TOKEN_RE = re.compile(f"{URL_RE.pattern}|{MENTION_RE.pattern}|{HASHTAG_RE.pattern}", re.IGNORECASE | re.UNICODE)
+GRAPHEME_RE = regex.compile(r"\X")  # an extended grapheme cluster (Unicode UAX #29)
+URL_WEIGHT = 23
+
+
+def length(text: str) -> int:
+    """Characters as a reader sees them, as Mastodon counts them: extended grapheme clusters, so
+    a flag, an emoji ZWJ sequence or a letter with combining marks is one."""
+    return len(GRAPHEME_RE.findall(text))
+
+
+def countable(text: str) -> str:
+    """The text Mastodon measures for a post or a bio: each link as 23 characters, a mention
+    without its domain."""
+    text = URL_RE.sub("x" * URL_WEIGHT, text)
+    return MENTION_RE.sub(lambda m: "@" + m["user"], text)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost import events, jobs, runtime
 from roost.events import schemas as ev
 from roost.kit.clock import utcnow
+from roost.kit import text as textkit
 from roost.kit.errors import Invalid, NotFound
 from roost.kit.ids import parse_id
 from roost.models import Account, Poll, PollVote, Status
@@ -80,7 +81,7 @@ def check_poll(poll: PollInput) -> int:
                       f"{s.poll_max_options} items")
     if any(not o.strip() for o in options):
         raise Invalid("Validation failed: Poll options can't be blank")
-    if any(len(o) > s.poll_max_characters_per_option for o in options):
+    if any(textkit.length(o) > s.poll_max_characters_per_option for o in options):  # graphemes
         raise Invalid(f"Validation failed: Poll options cannot be longer than "
                       f"{s.poll_max_characters_per_option} characters each")
     if len(set(options)) != len(options):

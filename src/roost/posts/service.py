@@ -22,7 +22,6 @@ from roost.polls import service as polls
 from roost.posts import repository as repo
 from roost.posts.tags import get_or_create_tags
 
-URL_WEIGHT = 23
 MAX_PINS = 5
 LANG_MAX = 16
 
@@ -31,7 +30,7 @@ def check_content(text: str, spoiler: str, *, has_media: bool) -> None:
     limit = runtime.settings().max_post_chars
     if not text.strip() and not has_media:
         raise Invalid("Validation failed: Text can't be blank")
-    if count_chars(text) + len(spoiler) > limit:
+    if textkit.length(spoiler + textkit.countable(text)) > limit:  # together, as Mastodon
         raise Invalid(f"Validation failed: Text character limit of {limit} exceeded")
 
 
@@ -55,9 +54,9 @@ async def render_content(session: AsyncSession, text: str) -> tuple[str, dict[st
 
 
 def count_chars(text: str) -> int:
-    """Count like Mastodon: every link weighs 23 characters, remote domains in mentions are free."""
-    n = len(textkit.URL_RE.sub("x" * URL_WEIGHT, text))
-    return n
+    """Count like Mastodon: grapheme clusters, every link weighs 23 characters, remote domains in
+    mentions are free."""
+    return textkit.length(textkit.countable(text))
 
 
 @dataclass
