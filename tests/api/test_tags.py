@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from roost.models import Event
+from roost.models import Event, Tag
 from tests.openapi import check_schema
 from tests.querycount import counting_queries
 
@@ -47,9 +47,27 @@ async def test_show_tag(api, make):
     check_schema("Tag", body)
     r = await api.get("/api/v1/tags/CATS", headers=alice.headers)
     assert r.json()["following"] is False and r.json()["featuring"] is False
-    # a tag nobody used yet, and invalid names
-    for bad in ("unused", "123", "no-dash", "%20"):
+    # invalid names
+    for bad in ("123", "no-dash", "%20", "x" * 101):
         assert (await api.get(f"/api/v1/tags/{bad}")).status_code == 404, bad
+
+
+async def test_a_tag_nobody_used_is_answered_as_mastodon_4_3_does(api, make, db):
+    """Mastodon answers an unsaved tag: id "", the name as asked, an empty week; nothing stored."""
+    alice = await make.account()
+    r = await api.get("/api/v1/tags/NeverUsed")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    check_schema("Tag", body)
+    assert body["id"] == "" and body["name"] == "NeverUsed" and body["url"].endswith("/tags/neverused")
+    assert len(body["history"]) == 7 and {d["uses"] for d in body["history"]} == {"0"}
+    assert "following" not in body
+    r = await api.get("/api/v1/tags/neverused", headers=alice.headers)
+    assert r.json()["following"] is False and r.json()["featuring"] is False
+    r = await api.post("/api/v1/tags/neverused/unfollow", headers=alice.headers)
+    assert r.status_code == 200 and r.json()["following"] is False and r.json()["id"] == ""
+    async with db.session() as s:
+        assert (await s.execute(select(Tag).where(Tag.name == "neverused"))).first() is None
 
 
 async def test_follow_and_unfollow_a_tag(api, make, db):
@@ -73,8 +91,8 @@ async def test_follow_and_unfollow_a_tag(api, make, db):
     r = await api.post("/api/v1/tags/cats/unfollow", headers=alice.headers)
     assert r.status_code == 200 and r.json()["following"] is False
     assert (await api.get("/api/v1/followed_tags", headers=alice.headers)).json() == []
-    r = await api.post("/api/v1/tags/nevermet/unfollow", headers=alice.headers)
-    assert r.status_code == 404
+    r = await api.post("/api/v1/tags/never-met/unfollow", headers=alice.headers)
+    assert r.status_code == 404  # not a hashtag
 
     assert await _events(db, "tag.followed") == [{"account_id": alice.id, "tag": "cats"}]
     assert await _events(db, "tag.unfollowed") == [{"account_id": alice.id, "tag": "cats"}]

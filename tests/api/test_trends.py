@@ -61,7 +61,7 @@ async def test_a_tag_used_as_much_every_day_does_not_trend(api, make, db):
     assert (await api.get("/api/v1/trends/tags")).json() == []
 
 
-async def test_tag_page_has_history_and_unknown_tag_is_404(api, make):
+async def test_tag_page_has_history_and_an_invalid_name_is_404(api, make):
     alice = await make.account()
     await post(api, alice, "#Birds and more #birds")
     await post(api, alice, "unlisted #birds", visibility="unlisted")
@@ -70,7 +70,8 @@ async def test_tag_page_has_history_and_unknown_tag_is_404(api, make):
     check_schema("Tag", r.json())
     assert r.json()["name"] == "Birds" and r.json()["history"][0]["uses"] == "2"
     assert r.json()["history"][0]["accounts"] == "1"
-    assert (await api.get("/api/v1/tags/nosuchtag")).status_code == 404
+    assert (await api.get("/api/v1/tags/no-such-tag")).status_code == 404
+    assert (await api.get("/api/v1/tags/nosuchtag")).json()["id"] == ""  # valid, never used
     # search answers real history too
     found = (await api.get("/api/v2/search?q=%23bird&type=hashtags", headers=alice.headers)).json()
     assert found["hashtags"][0]["history"][0]["uses"] == "2"

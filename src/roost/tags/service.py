@@ -35,6 +35,15 @@ async def _tag(session: AsyncSession, raw: str | None, *, missing: type[Exceptio
     return tag
 
 
+async def lookup(session: AsyncSession, raw: str | None) -> Tag | None:
+    """A tag by name, case-insensitively. A valid name never used gets an unsaved Tag (id None,
+    nothing written), as Mastodon 4.3 answers for it; an invalid name gets None."""
+    name = tag_name(raw)
+    if name is None:
+        return None
+    return await repo.by_name(session, name.lower()) or Tag(name=name.lower(), display_name=name)
+
+
 async def follow_tag(session: AsyncSession, actor: Account, name: str) -> Tag:
     """Follow a hashtag (created if new); following again changes nothing."""
     tag = await _tag(session, name)
@@ -48,11 +57,13 @@ async def follow_tag(session: AsyncSession, actor: Account, name: str) -> Tag:
 
 
 async def unfollow_tag(session: AsyncSession, actor: Account, name: str) -> Tag:
-    """Stop following; 404 for a tag that does not exist (as GET /api/v1/tags/:name)."""
-    valid = tag_name(name)
-    tag = await repo.by_name(session, valid.lower()) if valid is not None else None
+    """Stop following; 404 for an invalid name. A tag never used is answered unsaved, not
+    followed (as Mastodon: nothing to undo)."""
+    tag = await lookup(session, name)
     if tag is None:
         raise NotFound()
+    if tag.id is None:
+        return tag
     stmt = (delete(TagFollow).where(TagFollow.account_id == actor.id, TagFollow.tag_id == tag.id)
             .returning(TagFollow.id))
     if (await session.execute(stmt)).first() is not None:

@@ -248,12 +248,14 @@ class Presenter:
         signed-in viewer also `following` and `featuring` (two more)."""
         from roost.kit.clock import utcnow
         from roost.tags.repository import flags
-        from roost.trends.history import tag_history
+        from roost.trends.history import empty, tag_history
 
-        histories = await tag_history(self.session, [t.id for t in tags], utcnow())
-        out = [ser.tag(t, history=histories[t.id]) for t in tags]
+        now = utcnow()  # a tag never used (id None, see tags.service.lookup) has an empty history
+        saved = [t.id for t in tags if t.id is not None]
+        histories = await tag_history(self.session, saved, now)
+        out = [ser.tag(t, history=histories.get(t.id) or empty(now)) for t in tags]
         if self.viewer_id is not None:
-            follows, features = await flags(self.session, self.viewer_id, [t.id for t in tags])
+            follows, features = await flags(self.session, self.viewer_id, saved)
             for t, data in zip(tags, out, strict=True):
                 data.update(following=t.id in follows, featuring=t.id in features)
         return out

@@ -124,7 +124,7 @@ def tag(t: Tag, *, history: list[dict] | None = None, following: bool | None = N
     """A status's tag (name and url) or, given its `history`, the full Tag entity."""
     data: dict = {"name": t.display_name, "url": f"{_base()}/tags/{t.name}"}
     if history is not None:
-        data.update(id=str(t.id), history=history)
+        data.update(id="" if t.id is None else str(t.id), history=history)  # "": never used
     if following is not None:
         data["following"] = following
     return data

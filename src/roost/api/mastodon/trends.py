@@ -12,6 +12,7 @@ from roost.api.mastodon.presenter import Presenter
 from roost.api.params import as_limit, as_offset
 from roost.auth.actor import Actor
 from roost.kit.errors import NotFound
+from roost.tags import service as tags_service
 from roost.trends import links as trend_links
 from roost.trends import repository as repo
 
@@ -60,7 +61,7 @@ async def trending_links(request: Request, response: Response, session: DbSessio
 
 @router.get("/tags/{name}")
 async def tag(name: str, session: DbSession, actor: Actor | None = maybe_user()) -> dict:
-    found = await repo.tag_by_name(session, name)
+    found = await tags_service.lookup(session, name)  # a valid name never used: 200, as Mastodon
     if found is None:
         raise NotFound()
     return (await Presenter(session, actor.account if actor else None).tags([found]))[0]
