@@ -13,6 +13,7 @@ from sqlalchemy import select
 from roost.accounts import service as accounts
 from roost.kit.errors import Invalid
 from roost.models import Account, Event, Status
+from tests.openapi import check_schema
 
 MISSING_AVATAR = "http://roost.test/static/avatar-missing.png"
 
@@ -257,6 +258,34 @@ async def test_get_account_and_unknown_ids(api, make):
         r = await api.get(f"/api/v1/accounts/{bad}")
         assert r.status_code == 404, bad
         assert r.json() == {"error": "Record not found"}
+
+
+@pytest.mark.parametrize("settings_overrides", [{"registrations": "approval"}])
+async def test_get_several_accounts(api, make, db):
+    """GET /api/v1/accounts?id[]= (Mastodon 4.3): in the order asked, unknown, deleted and
+    unapproved ones left out, suspended ones shown as suspended; at most 40 ids."""
+    alice, bob, gone, banned = (await make.account("alice"), await make.account("bob"),
+                                await make.account("gone"), await make.account("banned"))
+    await _moderate(db, accounts.suspend, banned)
+    async with db.unit_of_work() as s:
+        await accounts.delete_account(s, await s.get(Account, gone.account.id))
+    signup = await api.post("/api/v1/accounts", json={
+        "username": "waiting", "email": "waiting@example.org", "password": "a long enough password",
+        "agreement": True}, headers={"Authorization": f"Bearer {await make.app_token(['write'])}"})
+    assert signup.status_code == 200, signup.text
+    async with db.session() as s:
+        waiting = (await s.execute(select(Account.id).where(Account.username == "waiting"))).scalar_one()
+
+    ids = [bob.id, "12345", alice.id, gone.id, str(waiting), banned.id, bob.id, "junk"]
+    r = await api.get("/api/v1/accounts", params={"id[]": ids})
+    assert r.status_code == 200, r.text
+    assert [a["username"] for a in r.json()] == ["bob", "alice", "banned"]
+    assert r.json()[2]["suspended"] is True
+    for account in r.json():
+        check_schema("Account", account)
+    assert (await api.get("/api/v1/accounts", headers=alice.headers)).json() == []
+    r = await api.get("/api/v1/accounts", params={"id[]": [str(i) for i in range(1, 42)]})
+    assert r.status_code == 422
 
 
 async def test_lookup(api, make):

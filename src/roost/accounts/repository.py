@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.models import Account, FollowRequest, Marker, User
@@ -44,6 +44,18 @@ async def by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Account
     if not ids:
         return {}
     rows = (await session.execute(select(Account).where(Account.id.in_(ids)))).scalars()
+    return {a.id: a for a in rows}
+
+
+async def profiles(session: AsyncSession, ids: Iterable[int]) -> dict[int, Account]:
+    """Accounts as GET /api/v1/accounts answers them: not deleted and not waiting for approval
+    (suspended ones are kept: their entity says so)."""
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Account).outerjoin(User, User.account_id == Account.id).where(
+        Account.id.in_(ids), Account.deleted_at.is_(None),
+        or_(User.id.is_(None), User.approved.is_(True))))).scalars()
     return {a.id: a for a in rows}
 
 
