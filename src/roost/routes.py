@@ -10,8 +10,10 @@ def include_all(app: FastAPI) -> None:
     from roost.auth.routes import router as oauth
     from roost.auth.session_pages import router as session_pages
     from roost.media.routes import router as media_files
+    from roost.web import routes as web
 
     app.include_router(oauth)
     app.include_router(session_pages)
     app.include_router(mastodon)
     app.include_router(media_files)
+    web.include(app)  # last: its pages never shadow an API or OAuth route

@@ -316,6 +316,14 @@ NO_TOKEN = {
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
 }
 
+# The web app's pages (roost/web): the browser session cookie, never a token; pages that need a
+# signed-in viewer redirect to /login, every POST checks the CSRF token (tests/web/).
+WEB = {
+    ("GET", "/"), ("GET", "/home"), ("GET", "/local"), ("GET", "/public"),
+    ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+}
+NO_TOKEN |= WEB
+
 
 def _routes(app) -> dict[tuple[str, str], tuple[str, str | None] | None]:
     """(method, path) -> the access its token dependency declares (None: no token dependency)."""

@@ -270,7 +270,7 @@ async def test_post_without_csrf_is_403(api, make):
     forged = await api.post("/oauth/authorize", data={**fields, "csrf_token": "0" * 64,
                                                        "login": "hank", "password": PASSWORD})
     assert forged.status_code == 403
-    api.cookies.delete("roost_csrf", domain="roost.test", path="/oauth")
+    api.cookies.delete("roost_csrf", domain="roost.test", path="/")
     no_cookie = await api.post("/oauth/authorize", data={**fields, "login": "hank", "password": PASSWORD})
     assert no_cookie.status_code == 403
 

@@ -100,8 +100,10 @@ def csrf_ok(request: Request, settings: Settings, token: str | None) -> bool:
     return same(token, csrf_token(settings, nonce))
 
 
-def set_csrf_cookie(response: Response, request: Request, settings: Settings, nonce: str) -> None:
-    _cookie(response, request, settings, CSRF_COOKIE, nonce, CSRF_TTL, path="/oauth")
+def set_csrf_cookie(response: Response, request: Request, settings: Settings, nonce: str,
+                    max_age: int = CSRF_TTL) -> None:
+    """Path `/`: the OAuth pages and the web app's forms share one nonce."""
+    _cookie(response, request, settings, CSRF_COOKIE, nonce, max_age)
 
 
 # ---- session cookie -----------------------------------------------------------------------

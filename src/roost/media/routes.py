@@ -1,4 +1,4 @@
-"""Serve stored media (/media/...) and the packaged static files (/static/...).
+"""Serve stored media (/media/...); the packaged static files (/static/...) are web/assets.py.
 
 A path is served only if, once resolved, it is a file inside its root: '..', absolute paths,
 hidden names and symlinks leading outside all answer 404. Media names carry a random part and
@@ -16,7 +16,6 @@ from roost.media.storage import LocalStorage
 
 router = APIRouter(tags=["media files"])
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 TYPES = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
     "gif": "image/gif", "svg": "image/svg+xml", "ico": "image/x-icon", "css": "text/css",
@@ -24,7 +23,6 @@ TYPES = {
 }
 MEDIA_TYPES = {"jpg", "png", "webp", "gif"}
 MEDIA_CACHE = "public, max-age=31536000, immutable"
-STATIC_CACHE = "public, max-age=86400"
 
 
 def _respond(root: Path, path: str, allowed: set[str] | dict, cache: str) -> FileResponse:
@@ -43,7 +41,3 @@ def _respond(root: Path, path: str, allowed: set[str] | dict, cache: str) -> Fil
 async def media_file(path: str, request: Request) -> FileResponse:
     return _respond(request.app.state.settings.media_dir, path, MEDIA_TYPES, MEDIA_CACHE)
 
-
-@router.api_route("/static/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-async def static_file(path: str) -> FileResponse:
-    return _respond(STATIC_DIR, path, TYPES, STATIC_CACHE)

@@ -1,0 +1,16 @@
+"""The web app's routers, included after the API and OAuth routers so nothing of theirs is
+shadowed. One module per area; add yours to ROUTERS."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from roost.web import assets, errors, login, timelines
+
+ROUTERS = [assets.router, login.router, timelines.router]
+
+
+def include(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    errors.install(app)

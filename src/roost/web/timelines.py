@@ -1,0 +1,81 @@
+"""Timeline pages: / (home when signed in, else the landing page), /home, /local, /public.
+Rows come from the timelines service, dicts from the API's Presenter, so what a person may see
+is decided where the API decides it, and a page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from roost.api.deps import DbSession
+from roost.api.mastodon.paging import PageParams, page_params
+from roost.api.mastodon.presenter import Presenter
+from roost.models import Account
+from roost.timelines import service
+from roost.web import render
+from roost.web.session import SignedIn, Viewer
+
+router = APIRouter(tags=["web"])
+
+Page = Annotated[PageParams, Depends(page_params(20, 40))]
+
+
+def more_url(request: Request, rows: Sequence) -> str | None:  # noqa: ANN001
+    """The "Load more" link: this page's address with max_id set to the last row read (rows
+    before filtering, so a page thinned by filters still pages on from where the read stopped)."""
+    if not rows:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items()
+              if k not in ("max_id", "since_id", "min_id")]
+    return f"{request.url.path}?{urlencode(params + [('max_id', str(rows[-1].id))])}"
+
+
+async def timeline_page(request: Request, session: AsyncSession, viewer: Account | None,
+                        rows: Sequence, *, context: str, template: str = "web/timeline.html",
+                        **ctx) -> Response:
+    """Render a page of statuses; with X-Roost-Fragment only the items and the next link (the
+    "Load more" enhancement appends them)."""
+    statuses = await Presenter(session, viewer, filter_context=context).statuses(rows)
+    more = more_url(request, rows)
+    if render.is_fragment(request):
+        return render.fragment(request, "web/_feed_page.html", statuses=statuses, more=more,
+                               **ctx)
+    return render.page(request, template, statuses=statuses, more=more,
+                       paged="max_id" in request.query_params, **ctx)
+
+
+@router.get("/")
+async def index(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
+    if viewer is not None:
+        rows = await service.home(session, viewer, page)
+        return await timeline_page(request, session, viewer, rows, context="home",
+                                   title="Home", heading="Home", timeline="home")
+    rows = await service.public(session, None, page, local=True)
+    return await timeline_page(request, session, None, rows, context="public",
+                               template="web/landing.html", title=None, timeline="local")
+
+
+@router.get("/home")
+async def home(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
+    rows = await service.home(session, viewer, page)
+    return await timeline_page(request, session, viewer, rows, context="home", title="Home",
+                               heading="Home", timeline="home")
+
+
+@router.get("/local")
+async def local(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
+    rows = await service.public(session, viewer, page, local=True)
+    return await timeline_page(request, session, viewer, rows, context="public",
+                               title="Local", heading="Local", timeline="local")
+
+
+@router.get("/public")
+async def public(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
+    rows = await service.public(session, viewer, page)
+    return await timeline_page(request, session, viewer, rows, context="public",
+                               title="Explore", heading="Explore", timeline="public")
