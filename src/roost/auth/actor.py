@@ -60,14 +60,20 @@ async def resolve_token(session: AsyncSession, raw_token: str) -> Actor:
             raise Forbidden("Your login is currently disabled")
         if not user.approved:
             raise Forbidden("Your login is currently pending approval")
-        now = utcnow()
-        if user.last_active_at is None or now - user.last_active_at > ACTIVE_TOUCH:
-            _touch_after_commit(session, user.id, token.id, now)
-            set_committed_value(user, "last_active_at", now)  # no write in this transaction
+        touch_active(session, user, token.id)
     return Actor(token=token, scopes=token.scopes.split(), app=app, user=user, account=account)
 
 
-def _touch_after_commit(session: AsyncSession, user_id: int, token_id: int, now) -> None:  # noqa: ANN001
+def touch_active(session: AsyncSession, user: User, token_id: int | None = None) -> None:
+    """Mark the user active (home fan-out reaches only recently active people) at most every
+    ACTIVE_TOUCH, by a bearer token or a browser session (token_id None)."""
+    now = utcnow()
+    if user.last_active_at is None or now - user.last_active_at > ACTIVE_TOUCH:
+        _touch_after_commit(session, user.id, token_id, now)
+        set_committed_value(user, "last_active_at", now)  # no write in this transaction
+
+
+def _touch_after_commit(session: AsyncSession, user_id: int, token_id: int | None, now) -> None:  # noqa: ANN001
     """Record activity in its own short transaction after the request's, so a read-only request
     stays read-only."""
     from roost.db import after_commit, database_of
@@ -77,7 +83,9 @@ def _touch_after_commit(session: AsyncSession, user_id: int, token_id: int, now)
     async def touch() -> None:
         async with db.unit_of_work() as s:
             await s.execute(update(User).where(User.id == user_id).values(last_active_at=now))
-            await s.execute(update(AccessToken).where(AccessToken.id == token_id).values(last_used_at=now))
+            if token_id is not None:
+                await s.execute(update(AccessToken).where(AccessToken.id == token_id)
+                                .values(last_used_at=now))
 
     after_commit(session, touch, key="auth.touch")
 

@@ -17,6 +17,7 @@ from roost.api.deps import AppSettings, DbSession
 from roost.api.params import read_params
 from roost.auth import pages
 from roost.auth import service as auth_service
+from roost.auth.actor import touch_active
 from roost.config import Settings
 from roost.instance import site as site_settings
 from roost.models import Account
@@ -42,6 +43,8 @@ async def load_viewer(request: Request, session: AsyncSession, settings: Setting
     user = await auth_service.session_user(session, raw) if raw else None
     # session_user loaded the account in the same query: this get is served from the session
     account = await session.get(Account, user.account_id) if user else None
+    if user is not None:
+        touch_active(session, user)  # as a bearer token does: home fan-out needs it
     request.state.web_viewer = account
     request.state.site = await site_settings.load(session, settings)
     return account
