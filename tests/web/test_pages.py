@@ -186,7 +186,8 @@ async def test_home_query_count_is_fixed(api, make, app, run_jobs):
     with counting_queries(app) as many:
         r = await api.get("/home")
     assert r.text.count('class="status"') == 20
-    assert many.n == few.n, (few.n, many.n)
+    # with Redis, a short feed (5 posts) also asks the database for the rest: never more for 20
+    assert many.n <= few.n, (few.n, many.n)
 
 
 async def test_load_more_pages_and_fragment(api, make):
