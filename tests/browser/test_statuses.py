@@ -68,3 +68,30 @@ async def test_thread_like_bookmark_and_delete(page, browser_server, server_api)
     await page.wait_for_url(f"{base}/@{reader.username}")
     gone = await page.request.get(f"{base}/@{reader.username}/{mine['id']}")
     assert gone.status == 404
+
+
+async def test_like_and_delete_without_javascript(nojs_context, browser_server, server_api):
+    page = await nojs_context.new_page()
+    me = await server_api.user("nojs")
+    base = browser_server.url
+    post = (await server_api.call(me, "POST", "/api/v1/statuses",
+                                  data={"status": "Typed without any script"})).json()
+    await page.goto(f"{base}/login")
+    await page.get_by_label("Email or username").fill(me.username)
+    await page.get_by_label("Password").fill(me.password)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(f"{base}/")
+
+    thread = f"{base}/@{me.username}/{post['id']}"
+    await page.goto(thread)
+    await page.get_by_role("button", name="Like", exact=True).click()  # a plain POST, then 303
+    await page.wait_for_url(thread)
+    await page.get_by_role("button", name="Unlike").wait_for()
+
+    await page.locator("details.menu > summary").first.click()
+    await page.get_by_role("link", name="Delete").click()
+    await page.get_by_role("heading", name="Delete post?").wait_for()
+    await screenshot(page, "delete-confirm")
+    await page.get_by_role("button", name="Delete").click()
+    await page.wait_for_url(f"{base}/@{me.username}")
+    assert (await page.request.get(thread)).status == 404
