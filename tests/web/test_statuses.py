@@ -169,7 +169,7 @@ async def test_action_with_fragment_answers_the_bar(api, make, verb, label, coun
     r = await api.post(f"/statuses/{post.id}/{verb}", headers=FRAGMENT,
                        data={"csrf_token": token, "next": "/local", "card": "abc123"})
     assert r.status_code == 200, r.text
-    assert r.text.lstrip().startswith("{#") is False and "<html" not in r.text
+    assert "<html" not in r.text
     assert 'id="actions-abc123"' in r.text and f'aria-label="{label}"' in r.text
     assert 'name="next" value="/local"' in r.text  # the re-rendered bar still goes back there
     if count:
