@@ -321,6 +321,12 @@ NO_TOKEN = {
 WEB = {
     ("GET", "/"), ("GET", "/home"), ("GET", "/local"), ("GET", "/public"),
     ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    # statuses (web/statuses.py, web/status_actions.py)
+    ("GET", "/@{username}/{status_id:int}"), ("GET", "/@{username}/{status_id:int}/favourites"),
+    ("GET", "/@{username}/{status_id:int}/reblogs"), ("GET", "/bookmarks"), ("GET", "/favourites"),
+    ("GET", "/statuses/{status_id}/delete"), ("POST", "/statuses/{status_id}/delete"),
+    *(("POST", f"/statuses/{{status_id}}/{verb}") for verb in (
+        "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin")),
 }
 NO_TOKEN |= WEB
 

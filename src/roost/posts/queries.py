@@ -39,3 +39,23 @@ async def saved(session: AsyncSession, viewer: Account, page: PageParams, *,
     stmt = (select(model.id, Status).join(Status, Status.id == model.status_id)
             .where(model.account_id == viewer.id, Status.id.in_(select(readable.c.id))))
     return [(k, s) for k, s in await fetch(session, stmt, model.id, page)]
+
+
+async def thread(session: AsyncSession, status_id: str | int, viewer: Account | None
+                 ) -> tuple[Status, list[Status], list[Status]]:
+    """A post with its ancestors (oldest first) and descendants (reading order), as the viewer
+    may read them: GET /api/v1/statuses/:id/context and the web thread page."""
+    vid = viewer.id if viewer else None
+    status = await repo.get_readable(session, parse_id(status_id), vid)
+    if status is None:
+        raise NotFound()
+    ancestors, descendants = await repo.thread_context(session, status, vid)
+    return status, ancestors, descendants
+
+
+async def readable(session: AsyncSession, status_id: str | int, viewer: Account | None) -> Status:
+    """A post the viewer may read (GET /api/v1/statuses/:id), else NotFound."""
+    status = await repo.get_readable(session, parse_id(status_id), viewer.id if viewer else None)
+    if status is None:
+        raise NotFound()
+    return status

@@ -227,6 +227,12 @@ async def _own_status(session: AsyncSession, actor: Account, status_id: str | in
     return status
 
 
+async def own_post(session: AsyncSession, actor: Account, status_id: str | int) -> Status:
+    """The actor's own post (to confirm a delete, say): NotFound if unreadable, Forbidden if
+    someone else's."""
+    return await _own_status(session, actor, status_id)
+
+
 async def delete_post(session: AsyncSession, actor: Account, status_id: str | int) -> Status:
     """Soft-delete: the row stays as a tombstone (its text is erased by a job right after the
     response, which carries the source text for delete-and-redraft). Reposts of it go away."""

@@ -36,7 +36,10 @@ def is_web(request: Request) -> bool:
 async def error_page(request: Request, status: int, message: str | None = None,
                      headers: dict | None = None) -> Response:
     """The web error page, with the signed-in layout when the viewer can be told."""
-    if "web_viewer" not in request.state._state and status != 500:
+    # a route that raised had its session rolled back, which expired the viewer it loaded:
+    # load it again in a session of its own
+    request.state._state.pop("web_viewer", None)
+    if status != 500:
         try:
             async with request.app.state.db.read_session() as session:
                 await load_viewer(request, session, request.app.state.settings)

@@ -25,23 +25,26 @@ router = APIRouter(tags=["web"])
 Page = Annotated[PageParams, Depends(page_params(20, 40))]
 
 
-def more_url(request: Request, rows: Sequence) -> str | None:  # noqa: ANN001
+def more_url(request: Request, rows: Sequence, keys: Sequence[int] | None = None) -> str | None:
     """The "Load more" link: this page's address with max_id set to the last row read (rows
-    before filtering, so a page thinned by filters still pages on from where the read stopped)."""
+    before filtering, so a page thinned by filters still pages on from where the read stopped).
+    `keys`: the paging keys when they are not the rows' ids (bookmarks and likes page on the
+    bookmark or like row)."""
     if not rows:
         return None
+    last = keys[-1] if keys else rows[-1].id
     params = [(k, v) for k, v in request.query_params.multi_items()
               if k not in ("max_id", "since_id", "min_id")]
-    return f"{request.url.path}?{urlencode(params + [('max_id', str(rows[-1].id))])}"
+    return f"{request.url.path}?{urlencode(params + [('max_id', str(last))])}"
 
 
 async def timeline_page(request: Request, session: AsyncSession, viewer: Account | None,
                         rows: Sequence, *, context: str, template: str = "web/timeline.html",
-                        **ctx) -> Response:
+                        keys: Sequence[int] | None = None, **ctx) -> Response:
     """Render a page of statuses; with X-Roost-Fragment only the items and the next link (the
-    "Load more" enhancement appends them)."""
+    "Load more" enhancement appends them). `keys`: see more_url."""
     statuses = await Presenter(session, viewer, filter_context=context).statuses(rows)
-    more = more_url(request, rows)
+    more = more_url(request, rows, keys)
     if render.is_fragment(request):
         return render.fragment(request, "web/_feed_page.html", statuses=statuses, more=more,
                                **ctx)

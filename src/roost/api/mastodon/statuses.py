@@ -122,11 +122,7 @@ async def status_source(status_id: str, session: DbSession,
 async def status_context(status_id: str, session: DbSession,
                          actor: Actor | None = maybe_user("read:statuses")) -> dict:
     viewer = actor.account if actor else None
-    vid = viewer.id if viewer else None
-    status = await repo.get_readable(session, parse_id(status_id), vid)
-    if status is None:
-        raise NotFound()
-    ancestors, descendants = await repo.thread_context(session, status, vid)
+    _, ancestors, descendants = await queries.thread(session, status_id, viewer)
     rendered = {d["id"]: d for d in await Presenter(session, viewer, filter_context="thread")
                 .statuses(ancestors + descendants)}
     return {"ancestors": [rendered[k] for k in (str(s.id) for s in ancestors) if k in rendered],

@@ -100,3 +100,83 @@
   refreshTimes();
   setInterval(refreshTimes, 60000);
 })();
+
+// == statuses ==
+// The More menu of a status: one open at a time, closed by Escape or a click elsewhere;
+// "Copy link" copies the post's address; "Delete" asks with confirm() and then posts the
+// delete form through the enhance protocol (without JS it opens the confirmation page).
+(function () {
+  "use strict";
+
+  function toast(message) {
+    var old = document.querySelector(".toast");
+    if (old) old.remove();
+    var p = document.createElement("p");
+    p.className = "toast";
+    p.setAttribute("role", "status");
+    p.textContent = message;
+    document.body.appendChild(p);
+    setTimeout(function () { p.remove(); }, 2500);
+  }
+
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      if (d !== except) d.removeAttribute("open");
+    });
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var d = event.target;
+    if (d.matches && d.matches("details.menu") && d.open) closeMenus(d);
+  }, true);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.menu[open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    var t = event.target;
+    if (!t.closest) return;
+    if (!t.closest("details.menu")) closeMenus(null);
+
+    var copy = t.closest("a[data-copy]");
+    if (copy && navigator.clipboard && window.isSecureContext) {
+      event.preventDefault();
+      navigator.clipboard.writeText(copy.getAttribute("data-copy")).then(
+        function () { toast("Link copied"); },
+        function () { location.assign(copy.href); });
+      closeMenus(null);
+      return;
+    }
+
+    var del = t.closest("a[data-delete]");
+    if (del) {
+      event.preventDefault();
+      if (!window.confirm("Delete this post? This cannot be undone.")) return;
+      var bar = del.closest(".actions, .focal-bar");
+      var token = (bar && bar.querySelector("input[name=csrf_token]")) ||
+                  document.querySelector("input[name=csrf_token]");
+      var card = del.getAttribute("data-card");
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = del.getAttribute("data-delete");
+      form.hidden = true;
+      form.setAttribute("data-enhance", "");
+      form.setAttribute("data-target", "#s-" + card);
+      [["csrf_token", token ? token.value : ""], ["card", card],
+       ["next", del.getAttribute("data-next") || location.pathname]].forEach(function (kv) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = kv[0];
+        input.value = kv[1];
+        form.appendChild(input);
+      });
+      del.after(form);
+      form.requestSubmit();
+    }
+  });
+})();
