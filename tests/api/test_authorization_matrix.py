@@ -321,6 +321,9 @@ NO_TOKEN = {
 WEB = {
     ("GET", "/"), ("GET", "/home"), ("GET", "/local"), ("GET", "/public"),
     ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
+    ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
+    ("GET", "/settings/password"), ("POST", "/settings/password"),
 }
 NO_TOKEN |= WEB
 
