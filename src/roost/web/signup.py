@@ -23,6 +23,8 @@ router = APIRouter(tags=["web"])
 FIELDS = {"username": "username", "email": "email", "password": "password",
           "agreement": "agreement", "reason": "reason"}
 MAX_REASON = 1000
+EMPTY = {"username": "Choose a username", "email": "Enter your email address",
+         "password": "Choose a password"}
 
 
 def _site(request: Request):  # noqa: ANN202
@@ -44,6 +46,9 @@ def _check(values: dict[str, str], agreement: bool) -> dict[str, str]:
     checks = (("username", accounts.check_username), ("email", accounts.check_email),
               ("password", accounts.check_password))
     for name, check in checks:
+        if not values[name]:
+            errors[name] = EMPTY[name]
+            continue
         try:
             check(values[name])
         except Invalid as exc:
