@@ -327,6 +327,9 @@ WEB = {
     ("GET", "/statuses/{status_id}/delete"), ("POST", "/statuses/{status_id}/delete"),
     *(("POST", f"/statuses/{{status_id}}/{verb}") for verb in (
         "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin")),
+    ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
+    ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
+    ("GET", "/settings/password"), ("POST", "/settings/password"),
 }
 NO_TOKEN |= WEB
 

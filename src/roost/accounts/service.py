@@ -29,7 +29,7 @@ from roost.events.schemas import (
 from roost.graph import service as graph_service
 from roost.kit import text as textkit
 from roost.kit.clock import utcnow
-from roost.kit.errors import Forbidden, Invalid, NotFound
+from roost.kit.errors import Forbidden, Invalid, NotFound, TooLarge
 from roost.kit.ids import parse_id
 from roost.media import service as media_service
 from roost.notifications import service as notifications
@@ -145,25 +145,33 @@ async def _render_inline(session: AsyncSession, text: str) -> str:
     return html.replace("</p><p>", " ").removeprefix("<p>").removesuffix("</p>")
 
 
+def _invalid(field: str, message: str, code: str = "ERR_INVALID") -> Invalid:
+    """A validation error naming the parameter at fault (Mastodon's `details`)."""
+    return Invalid(message, details={field: [{"error": code, "description": message}]})
+
+
 def _check_fields(raw: Any) -> list[dict[str, str]]:
     if isinstance(raw, dict):
         raw = [raw[k] for k in sorted(raw, key=lambda k: (len(str(k)), str(k)))]
     if not isinstance(raw, list):
-        raise Invalid("Validation failed: Fields must be a list of name and value pairs")
+        raise _invalid("fields_attributes", "Validation failed: Fields must be a list of name "
+                       "and value pairs")
     out = []
     for item in raw:
         if not isinstance(item, dict):
-            raise Invalid("Validation failed: Each field needs a name and a value")
+            raise _invalid("fields_attributes", "Validation failed: Each field needs a name and "
+                           "a value")
         name = _clean(str(item.get("name") or ""), single_line=True).strip()
         value = _clean(str(item.get("value") or ""), single_line=True).strip()
         if not name and not value:
             continue  # blank rows in a form mean "no field"
         if len(name) > MAX_FIELD_CHARS or len(value) > MAX_FIELD_CHARS:
-            raise Invalid(f"Validation failed: Field names and values are limited to "
-                          f"{MAX_FIELD_CHARS} characters")
+            raise _invalid("fields_attributes", f"Validation failed: Field names and values are "
+                           f"limited to {MAX_FIELD_CHARS} characters", "ERR_TOO_LONG")
         out.append({"name": name, "value": value})
     if len(out) > MAX_FIELDS:
-        raise Invalid(f"Validation failed: At most {MAX_FIELDS} profile fields")
+        raise _invalid("fields_attributes", f"Validation failed: At most {MAX_FIELDS} profile "
+                       "fields", "ERR_TOO_LONG")
     return out
 
 
@@ -178,8 +186,12 @@ def _check_language(language: str) -> str | None:
 
 async def _store_image(session: AsyncSession, account: Account, upload: Any, kind: str) -> None:
     if not isinstance(upload, UploadFile):
-        raise Invalid(f"Validation failed: {kind.capitalize()} must be an image file")
-    await media_service.store_profile_image(session, account, upload, kind=kind)
+        raise _invalid(kind, f"Validation failed: {kind.capitalize()} must be an image file")
+    try:
+        await media_service.store_profile_image(session, account, upload, kind=kind)
+    except (Invalid, TooLarge) as exc:  # name the picture at fault (the web form shows it there)
+        exc.details = exc.details or {kind: [{"error": "ERR_INVALID", "description": exc.message}]}
+        raise
 
 
 async def update_profile(session: AsyncSession, account: Account, *,
@@ -196,13 +208,14 @@ async def update_profile(session: AsyncSession, account: Account, *,
     if display_name is not None:
         display_name = _clean(display_name, single_line=True).strip()
         if len(display_name) > MAX_DISPLAY_NAME:
-            raise Invalid(f"Validation failed: Display name is too long "
-                          f"(maximum is {MAX_DISPLAY_NAME} characters)")
+            raise _invalid("display_name", f"Validation failed: Display name is too long "
+                           f"(maximum is {MAX_DISPLAY_NAME} characters)", "ERR_TOO_LONG")
         changed["display_name"] = display_name
     if note is not None:
         note = _clean(note).strip()
         if _note_length(note) > MAX_NOTE:
-            raise Invalid(f"Validation failed: Note is too long (maximum is {MAX_NOTE} characters)")
+            raise _invalid("note", f"Validation failed: Note is too long (maximum is {MAX_NOTE} "
+                           "characters)", "ERR_TOO_LONG")
         changed["note"] = note
     if fields is not None:
         changed["fields"] = _check_fields(fields)
@@ -281,7 +294,7 @@ async def _set_password(session: AsyncSession, user: User, new: str, *, reset: b
 async def change_password(session: AsyncSession, user: User, current: str, new: str, *,
                           keep_token_id: int | None = None) -> None:
     """Check the current password, set the new one and sign out every other session."""
-    if not verify_password(user.password_hash, current or ""):
+    if not await asyncio.to_thread(verify_password, user.password_hash, current or ""):
         raise Invalid("Validation failed: Current password is invalid",
                       details={"current_password": [{"error": "ERR_INVALID",
                                                      "description": "invalid"}]})

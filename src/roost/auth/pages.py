@@ -17,6 +17,7 @@ from starlette.responses import Response
 from roost.auth.tokens import new_secret, same
 from roost.config import Settings
 from roost.instance.secrets import mac, sign, unsign
+from roost.web import assets
 
 SESSION_COOKIE = "roost_session"
 CSRF_COOKIE = "roost_csrf"
@@ -25,6 +26,7 @@ SESSION_MAX_AGE = 30 * 24 * 3600
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+env.globals["asset"] = assets.url  # the web app's stylesheet: one look for both
 
 SCOPE_TEXT = {
     "read": "read all your account's data",

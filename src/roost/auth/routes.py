@@ -43,8 +43,10 @@ def _strings(params: dict) -> dict[str, str]:
 class _Page:
     """What every authorize page needs: settings, the site title, the language, the CSRF nonce."""
 
-    def __init__(self, request: Request, settings: Settings, title: str, lang: str | None) -> None:
+    def __init__(self, request: Request, settings: Settings, title: str, lang: str | None,
+                 registrations_open: bool = False) -> None:
         self.request, self.settings, self.title = request, settings, title
+        self.registrations_open = registrations_open
         self.lang = lang if lang and _LANG.match(lang) else "en"
         self.nonce, self.new_nonce = pages.csrf_nonce(request)
 
@@ -55,13 +57,18 @@ class _Page:
             pages.set_csrf_cookie(response, self.request, self.settings, self.nonce)
         return response
 
+    def signup_url(self, back: str) -> str | None:
+        """The web app's sign-up page, coming back here once signed up (None: closed)."""
+        return "/signup?" + urlencode({"next": back}) if self.registrations_open else None
+
     def error(self, status: int, heading: str, message: str, code: str | None = None) -> Response:
         return self.render("error", status, heading=heading, message=message, error_code=code)
 
     def login(self, req: AuthRequest, *, status: int = 200, error: str | None = None,
               login: str = "") -> Response:
         return self.render("login", status, app_name=req.app.name, oauth_params=req.params(),
-                           error=error, login=login)
+                           error=error, login=login,
+                           signup_url=self.signup_url("/oauth/authorize?" + urlencode(req.params())))
 
     async def consent(self, session: AsyncSession, req: AuthRequest, who: User) -> Response:
         account = await session.get(Account, who.account_id)
@@ -83,7 +90,7 @@ class _Page:
 
 async def _page(request: Request, session: AsyncSession, settings: Settings, lang: str | None) -> _Page:
     site = await site_settings.load(session, settings)
-    return _Page(request, settings, site.title, lang)
+    return _Page(request, settings, site.title, lang, site.registrations_open)
 
 
 @router.get("/oauth/authorize", dependencies=[Depends(per_ip)])

@@ -203,11 +203,11 @@ async def end_session(session: AsyncSession, raw: str | None) -> None:
 
 # ---- sign-ups ------------------------------------------------------------------------------
 
-async def register(session: AsyncSession, *, app: OAuthApp | None, username: str, email: str,
-                   password: str, agreement: bool, locale: str = "en",
-                   reason: str = "", ip: str | None = None) -> tuple[User, AccessToken, str]:
-    """POST /api/v1/accounts: create the account and a token for the app that asked.
-    Under `approval` the user waits (approved=False) and the token is refused until approve_user."""
+async def sign_up(session: AsyncSession, *, username: str, email: str, password: str,
+                  agreement: bool, locale: str = "en", reason: str = "",
+                  ip: str | None = None) -> User:
+    """A new account from a sign-up (the API's POST /api/v1/accounts and the web's /signup).
+    Under `approval` the user waits (approved=False) and cannot sign in until approve_user."""
     site = await site_settings.load(session, runtime.settings())
     if not site.registrations_open:
         raise Forbidden("Registrations are closed")
@@ -223,7 +223,16 @@ async def register(session: AsyncSession, *, app: OAuthApp | None, username: str
     user.sign_up_ip = (ip or "")[:45] or None
     if user.approved:
         tell_staff_of_sign_up(session, user.account_id)
+    return user
+
+
+async def register(session: AsyncSession, *, app: OAuthApp | None, username: str, email: str,
+                   password: str, agreement: bool, locale: str = "en",
+                   reason: str = "", ip: str | None = None) -> tuple[User, AccessToken, str]:
+    """POST /api/v1/accounts: sign up and get a token for the app that asked (refused until the
+    user is approved when registrations need approval)."""
+    user = await sign_up(session, username=username, email=email, password=password,
+                         agreement=agreement, locale=locale, reason=reason, ip=ip)
     scopes = app.scopes.split() if app else SESSION_SCOPES
     token, raw = await issue_token(session, app=app, user=user, scopes=scopes)
     return user, token, raw
-

@@ -22,7 +22,8 @@ APPS_PAGE = "/oauth/authorized_applications"
 def _login(page: _Page, return_to: str, *, status: int = 200, error: str | None = None,
            login: str = "") -> Response:
     return page.render("login", status, app_name=None, form_action="/oauth/sign_in",
-                       oauth_params={"return_to": return_to}, error=error, login=login)
+                       oauth_params={"return_to": return_to}, error=error, login=login,
+                       signup_url=page.signup_url(return_to))
 
 
 def _forged(page: _Page) -> Response:

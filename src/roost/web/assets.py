@@ -1,7 +1,7 @@
 """Static files. Pages link them as /static/NAME.HASH.EXT (`url`), where HASH is a prefix of the
 file's SHA-256, so they can be cached for a year: a changed file gets a new URL. A hashed name
 with a stale or wrong hash answers 404; an unhashed name of a page asset (app.css, app.js)
-redirects to the current hashed URL; other unhashed files (default avatars, auth.css) are served
+redirects to the current hashed URL; other unhashed files (default avatars and headers) are served
 as before with a day's cache, since the API hands out their plain URLs."""
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from roost.web import assets, errors, login, status_actions, statuses, timelines
+from roost.web import assets, errors, login, settings, signup, status_actions, statuses, timelines
 
-ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router]
+ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router,
+           signup.router, settings.router]
 
 
 def include(app: FastAPI) -> None:

@@ -180,3 +180,28 @@
     }
   });
 })();
+
+// == account ==
+// <input type="file" data-preview="#img">: show the chosen picture in the <img> before saving
+// (a blob: URL; the CSP allows blob: images). Without JS the saved picture shows after saving.
+(function () {
+  "use strict";
+  var urls = {};
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-preview]")) return;
+    var img = document.querySelector(input.getAttribute("data-preview"));
+    if (!img) return;
+    if (!img.hasAttribute("data-original")) img.setAttribute("data-original", img.src);
+    if (urls[input.id]) URL.revokeObjectURL(urls[input.id]);
+    var file = input.files && input.files[0];
+    if (file && /^image\//.test(file.type)) {
+      urls[input.id] = URL.createObjectURL(file);
+      img.src = urls[input.id];
+      img.alt = "Preview of the new picture";
+    } else {
+      urls[input.id] = null;
+      img.src = img.getAttribute("data-original");
+    }
+  });
+})();
