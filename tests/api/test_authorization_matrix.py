@@ -321,6 +321,7 @@ NO_TOKEN = {
 WEB = {
     ("GET", "/"), ("GET", "/home"), ("GET", "/local"), ("GET", "/public"),
     ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    ("GET", "/compose"), ("POST", "/compose"),
 }
 NO_TOKEN |= WEB
 
