@@ -270,3 +270,16 @@ async def test_compose_page_costs_a_fixed_number_of_queries(api, make, app):
     with counting_queries(app) as reply:
         assert (await api.get(f"/compose?in_reply_to={parent.id}")).status_code == 200
     assert plain.n <= 10 and reply.n <= plain.n + 10, (plain.n, reply.n)
+
+
+@pytest.mark.parametrize("settings_overrides", [{"max_upload_bytes": 4096}], indirect=True)
+async def test_too_large_image_is_refused_with_the_limit(api, app, make, db):
+    alice = await make.account("alice")
+    await sign_in(api, alice)
+    big = images.jpeg_with_gps(size=(800, 600))
+    assert len(big) > 4096
+    r = await _compose(api, {"status": "big one"},
+                       files={"file_0": ("big.jpg", big, "image/jpeg")})
+    assert r.status_code == 422 and "File is too large" in r.text
+    assert ">big one</textarea>" in r.text
+    assert await _count(db, MediaAttachment) == 0 and stored_files(app) == []

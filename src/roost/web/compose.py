@@ -103,7 +103,7 @@ async def composer_context(request: Request, session: AsyncSession, viewer: Acco
     return {
         **v, "descriptions": list(v["descriptions"]) + [""] * (slots() - count),
         "key": key, "id": f"composer-{key}", "next": next_path or "", "in_reply_to": reply,
-        "context": context, "error": error, "max_chars": settings.max_post_chars,
+        "context": context, "error": error, "focus": False, "max_chars": settings.max_post_chars,
         "max_bytes": settings.max_upload_bytes, "slots": slots(), "accept": ACCEPT,
         "visibilities": VISIBILITIES, "languages": LANGUAGE_CHOICES,
         "length": posts.post_length(v["text"], v["spoiler_text"] if v["cw"] else ""),
@@ -180,6 +180,7 @@ async def _page(request: Request, session: AsyncSession, viewer: Account, parent
     reply = await Presenter(session, viewer).status(parent) if parent is not None else None
     composer = await composer_context(request, session, viewer, reply=reply, next_path=next_path,
                                       values=values, error=error)
+    composer["focus"] = True  # the page is the composer: the cursor goes to the text
     return render.page(request, "web/compose.html", status, composer=composer,
                        title="Reply" if reply else "New post")
 
