@@ -25,6 +25,8 @@ async def test_compose_with_a_picture(page, browser_server, server_api, tmp_path
     counter = page.locator("#composer-new-count")
     assert await counter.inner_text() == "500 left"
     text = page.get_by_label("What's on your mind?")
+    await text.fill("👩‍👩‍👧 @bob@example.com")  # one grapheme, a space, a mention without its domain
+    assert await counter.inner_text() == "494 left"
     words = "Hello from a real browser, with a link "
     await text.fill(words + "https://example.com/" + "a" * 60)
     # the link weighs 23 characters, as on the server

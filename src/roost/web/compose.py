@@ -74,9 +74,10 @@ def _draft_key(reply: dict | None) -> str:
     return f"reply-{reply['id']}" if reply else "new"
 
 
-async def composer_context(request: Request, session: AsyncSession, viewer: Account, *, reply: dict | None = None,
-                           next_path: str | None = None, show_context: bool = True,
-                           values: dict | None = None, error: str | None = None) -> dict:
+async def composer_context(request: Request, session: AsyncSession, viewer: Account, *,
+                           reply: dict | None = None, next_path: str | None = None,
+                           show_context: bool = True, values: dict | None = None,
+                           error: str | None = None) -> dict:
     """What web/_composer.html needs. `reply`: the status dict replied to (or None); `next_path`:
     where to go after posting (None: the new post's thread); `show_context`: show the replied
     post as a card in the composer (off under a thread's focal post, which is right above);
@@ -206,12 +207,12 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
                            values=typed, error=error)
 
     spoiler = typed["spoiler_text"] if typed["cw"] else ""
-    length = posts.post_length(typed["text"], spoiler)
+    length, limit = posts.post_length(typed["text"], spoiler), settings.max_post_chars
     if not typed["text"].strip() and not uploads:
         return await again(422, EMPTY)
-    if length > settings.max_post_chars:
-        return await again(422, f"Your post is {length} characters long; the limit is "
-                                f"{settings.max_post_chars}. Shorten it by {length - settings.max_post_chars}.")
+    if length > limit:
+        return await again(422, f"Your post is {length} characters long; the limit is {limit}. "
+                                f"Shorten it by {length - limit}.")
     limiter = limiter_of(request)
     try:
         if limiter is not None:
