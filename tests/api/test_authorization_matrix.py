@@ -330,6 +330,7 @@ WEB = {
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
     ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
     ("GET", "/settings/password"), ("POST", "/settings/password"),
+    ("GET", "/compose"), ("POST", "/compose"),
 }
 NO_TOKEN |= WEB
 

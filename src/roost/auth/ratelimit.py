@@ -88,6 +88,12 @@ class RateLimiter:
         else:
             await self._hit(request, f"ip:{client_ip(request)}", self.settings.rate_limit_per_ip)
 
+    async def check_key(self, request: Request, key: str, limit: int) -> None:
+        """Count one request under `key` (the web composer: posts per account); 429 past `limit`
+        in the window."""
+        if self.enabled:
+            await self._hit(request, key, limit)
+
     async def check_registration(self, request: Request) -> None:
         if not self.enabled:
             return

@@ -10,6 +10,7 @@ import io
 import math
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -112,15 +113,31 @@ async def _save_all(store: storage.Storage, files: list[tuple[str, bytes]],
         raise
 
 
-async def upload(session: AsyncSession, actor: Account, file: Readable, *,
-                 description: str | None = None, focus: str | None = None) -> MediaAttachment:
+@dataclass
+class Prepared:
+    """An upload checked and processed (type sniffed, size and pixel limits, metadata stripped,
+    thumbnail and blurhash made) but not stored yet."""
+    done: processing.Processed
+    description: str | None
+    focus: tuple[float, float]
+
+
+async def prepare(file: Readable, *, description: str | None = None,
+                  focus: str | None = None) -> Prepared:
+    """Everything upload checks and computes, with nothing written: a form that posts several
+    files refuses a bad one before any of them is stored."""
     settings = runtime.settings()
     text = check_description(description)
     point = parse_focus(focus) or (0.0, 0.0)
     data = await read_limited(file, settings.max_upload_bytes)
     done = await _in_thread(processing.process_attachment, data,
                             max_pixels=settings.max_image_pixels)
-    del data
+    return Prepared(done, text, point)
+
+
+async def store(session: AsyncSession, actor: Account, prepared: Prepared) -> MediaAttachment:
+    """Write a prepared upload's files and its row (the files go again if the flush fails)."""
+    done, text, point = prepared.done, prepared.description, prepared.focus
     media_id = new_id()
     path, thumb_path = storage.attachment_paths(media_id, done.original.ext, done.thumbnail.ext)
     media = MediaAttachment(
@@ -142,6 +159,11 @@ async def upload(session: AsyncSession, actor: Account, file: Readable, *,
         width=media.width, height=media.height, has_description=bool(text),
     ), actor_id=actor.id, subject_id=media.id, public=False)
     return media
+
+
+async def upload(session: AsyncSession, actor: Account, file: Readable, *,
+                 description: str | None = None, focus: str | None = None) -> MediaAttachment:
+    return await store(session, actor, await prepare(file, description=description, focus=focus))
 
 
 async def get_own(session: AsyncSession, actor: Account, media_id: str | int) -> MediaAttachment:

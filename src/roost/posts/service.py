@@ -26,11 +26,17 @@ MAX_PINS = 5
 LANG_MAX = 16
 
 
+def post_length(text: str, spoiler: str = "") -> int:
+    """What the character limit measures: the text and the content warning together, as
+    Mastodon counts them (see count_chars)."""
+    return textkit.length(spoiler + textkit.countable(text))
+
+
 def check_content(text: str, spoiler: str, *, has_media: bool) -> None:
     limit = runtime.settings().max_post_chars
     if not text.strip() and not has_media:
         raise Invalid("Validation failed: Text can't be blank")
-    if textkit.length(spoiler + textkit.countable(text)) > limit:  # together, as Mastodon
+    if post_length(text, spoiler) > limit:  # together, as Mastodon
         raise Invalid(f"Validation failed: Text character limit of {limit} exceeded")
 
 
@@ -129,16 +135,21 @@ class CheckedPost:
 
 
 async def check_post(session: AsyncSession, author: Account, new: NewPost,
-                     scheduled_id: int | None = None) -> CheckedPost:
-    """Everything create_post checks, without writing (scheduling checks a post this way too)."""
+                     scheduled_id: int | None = None, *, pending_media: int = 0) -> CheckedPost:
+    """Everything create_post checks, without writing (scheduling checks a post this way too).
+    `pending_media`: files that will be uploaded and attached once the post passes (the web
+    composer checks the post before it stores any file)."""
     text = (new.text or "").replace("\r\n", "\n")
     spoiler = (new.spoiler_text or "").strip()
     media = await _check_media(session, author, list(new.media_ids or []), scheduled_id)
+    limit = runtime.settings().max_media_per_post
+    if pending_media and len(media) + pending_media > limit:
+        raise Invalid(f"Too many media attachments (at most {limit})")
     if new.poll is not None:
-        if media:
+        if media or pending_media:
             raise Invalid("Validation failed: A post cannot have both media attachments and a poll")
         polls.check_poll(new.poll)
-    check_content(text, spoiler, has_media=bool(media))
+    check_content(text, spoiler, has_media=bool(media) or pending_media > 0)
     visibility = new.visibility or await _default_visibility(session, author)
     if visibility not in VISIBILITIES:
         raise Invalid(f"Validation failed: Visibility must be one of {', '.join(VISIBILITIES)}")

@@ -17,7 +17,7 @@ from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
 from roost.models import Account
 from roost.timelines import service
-from roost.web import render
+from roost.web import compose, render
 from roost.web.session import SignedIn, Viewer
 
 router = APIRouter(tags=["web"])
@@ -52,12 +52,21 @@ async def timeline_page(request: Request, session: AsyncSession, viewer: Account
                        paged="max_id" in request.query_params, **ctx)
 
 
+async def _composer(request: Request, session: AsyncSession, viewer: Account) -> dict | None:
+    """The composer at the top of the home timeline (not on "Load more" fragments); after
+    posting, back to this page."""
+    if render.is_fragment(request):
+        return None
+    return await compose.composer_context(request, session, viewer, next_path=request.url.path)
+
+
 @router.get("/")
 async def index(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
     if viewer is not None:
         rows = await service.home(session, viewer, page)
         return await timeline_page(request, session, viewer, rows, context="home",
-                                   title="Home", heading="Home", timeline="home")
+                                   title="Home", heading="Home", timeline="home",
+                                   composer=await _composer(request, session, viewer))
     rows = await service.public(session, None, page, local=True)
     return await timeline_page(request, session, None, rows, context="public",
                                template="web/landing.html", title=None, timeline="local")
@@ -67,7 +76,8 @@ async def index(request: Request, session: DbSession, viewer: Viewer, page: Page
 async def home(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
     rows = await service.home(session, viewer, page)
     return await timeline_page(request, session, viewer, rows, context="home", title="Home",
-                               heading="Home", timeline="home")
+                               heading="Home", timeline="home",
+                               composer=await _composer(request, session, viewer))
 
 
 @router.get("/local")

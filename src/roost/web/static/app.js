@@ -205,3 +205,235 @@
     }
   });
 })();
+
+// == compose ==
+// The composer (web/_composer.html): a live character count as the server counts (grapheme
+// clusters, links as 23, mentions without their domain), picture previews with alt text, the
+// draft kept in localStorage per composer (reply target), Ctrl/Cmd+Enter to post, and
+// "Posting…" while the form is sent. The server's redirect after a post sets the cookie
+// roost_posted=KEY: that draft is forgotten on the next page.
+(function () {
+  "use strict";
+  var URL_RE = /(?<![\p{L}\p{N}_\/])https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/giu;
+  var MENTION_RE = /(?<![A-Za-z0-9_\/@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)(?:@(?:[A-Za-z0-9.-]+\.[A-Za-z]{2,}|localhost(?::\d+)?))?/g;
+  var TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+  var DRAFT = "roost:draft:";
+  var WEEK = 7 * 86400 * 1000;
+  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  function graphemes(s) {
+    if (!segmenter) return Array.from(s).length;
+    var n = 0;
+    for (var it = segmenter.segment(s)[Symbol.iterator](), r = it.next(); !r.done; r = it.next()) n++;
+    return n;
+  }
+
+  function countable(text) {
+    return text.replace(URL_RE, "x".repeat(23)).replace(MENTION_RE, "@$1");
+  }
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  // The post that just went out: forget its draft.
+  (function forgetPosted() {
+    var m = document.cookie.match(/(?:^|;\s*)roost_posted=([a-z0-9:_-]+)/);
+    if (!m) return;
+    var store = storage();
+    if (store) store.removeItem(DRAFT + m[1]);
+    document.cookie = "roost_posted=; Max-Age=0; path=/; SameSite=Lax";
+  })();
+
+  function setup(form) {
+    var key = DRAFT + form.getAttribute("data-draft-key");
+    var max = parseInt(form.getAttribute("data-max-chars"), 10) || 500;
+    var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
+    var text = form.querySelector("[data-text]");
+    var spoiler = form.querySelector("[data-spoiler]");
+    var cw = form.querySelector("[data-cw]");
+    var visibility = form.querySelector("[data-visibility]");
+    var language = form.querySelector("[data-language]");
+    var counter = form.querySelector("[data-count]");
+    var post = form.querySelector("[data-post]");
+    var picker = form.querySelector("[data-picker]");
+    var sensitive = form.querySelector("[data-needs-media]");
+    var slots = Array.prototype.slice.call(form.querySelectorAll("[data-slot]"));
+    var store = storage();
+    var label = post.textContent;
+    var box = form.querySelector("[data-media-box]");
+    form.classList.add("js");
+    if (box) box.open = true;  // with app.js the pictures show as previews, the box is not needed
+
+    function length() {
+      return graphemes((cw.checked ? spoiler.value.trim() : "") + countable(text.value.replace(/\r\n/g, "\n")));
+    }
+
+    function update() {
+      var left = max - length();
+      counter.textContent = left + " left";
+      counter.classList.toggle("over", left < 0);
+      if (left < 0) text.setAttribute("aria-invalid", "true"); else text.removeAttribute("aria-invalid");
+    }
+
+    function filled() {
+      return slots.filter(function (s) { return s.classList.contains("filled"); });
+    }
+
+    function showSensitive() {
+      if (sensitive) sensitive.hidden = filled().length === 0;
+    }
+
+    function say(message) {
+      var old = form.querySelector(".composer-note");
+      if (old) old.remove();
+      if (!message) return;
+      var p = document.createElement("p");
+      p.className = "error small composer-note";
+      p.setAttribute("role", "alert");
+      p.textContent = message;
+      form.querySelector(".composer-actions").before(p);
+    }
+
+    function preview(slot, file) {
+      var img = slot.querySelector("[data-preview]");
+      if (img.src) URL.revokeObjectURL(img.src);
+      if (file) {
+        img.src = URL.createObjectURL(file);
+        img.alt = "Preview of " + file.name;
+      } else {
+        img.removeAttribute("src");
+        img.alt = "";
+      }
+      img.hidden = !file;
+      slot.classList.toggle("filled", !!file);
+      slot.querySelector("[data-remove]").hidden = !file;
+      showSensitive();
+    }
+
+    function check(file) {
+      if (TYPES.indexOf(file.type) < 0) return file.name + ": only JPEG, PNG, WebP or GIF images can be added.";
+      if (maxBytes && file.size > maxBytes) return file.name + " is too large (the limit is " + Math.round(maxBytes / 1048576) + " MB).";
+      return null;
+    }
+
+    slots.forEach(function (slot) {
+      var input = slot.querySelector("[data-file]");
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        var problem = file && check(file);
+        if (problem) { input.value = ""; file = null; say(problem); }
+        preview(slot, file || null);
+      });
+      slot.querySelector("[data-remove]").addEventListener("click", function () {
+        input.value = "";
+        preview(slot, null);
+        (picker ? picker.nextElementSibling : text).focus();
+      });
+      if (input.files && input.files[0]) preview(slot, input.files[0]);  // kept by the browser
+    });
+
+    if (picker) {
+      picker.addEventListener("change", function () {
+        var files = Array.prototype.slice.call(picker.files || []);
+        var problems = [];
+        files.forEach(function (file) {
+          var problem = check(file);
+          if (problem) { problems.push(problem); return; }
+          var slot = slots.filter(function (s) { return !s.classList.contains("filled"); })[0];
+          if (!slot) { problems.push("At most " + slots.length + " images per post."); return; }
+          var dt = new DataTransfer();
+          dt.items.add(file);
+          slot.querySelector("[data-file]").files = dt.files;
+          preview(slot, file);
+          slot.querySelector("[data-alt]").focus();
+        });
+        picker.value = "";
+        say(problems.filter(function (p, i) { return problems.indexOf(p) === i; }).join(" "));
+      });
+    }
+
+    // The draft: text, warning, visibility, language, alt texts (not the files).
+    function snapshot() {
+      return {
+        text: text.value, spoiler: spoiler.value, cw: cw.checked, visibility: visibility.value,
+        language: language.value, alts: slots.map(function (s) { return s.querySelector("[data-alt]").value; }),
+        at: Date.now()
+      };
+    }
+    var initial = JSON.stringify(Object.assign(snapshot(), { at: 0 }));
+    var timer = null;
+    function save() {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (!store) return;
+        var now = snapshot();
+        try {
+          if (JSON.stringify(Object.assign({}, now, { at: 0 })) === initial) store.removeItem(key);
+          else store.setItem(key, JSON.stringify(now));
+        } catch (e) { /* storage full or off: the draft is just not kept */ }
+      }, 250);
+    }
+    function restore() {
+      if (!store || form.hasAttribute("data-error")) return;  // a form that came back has what was typed
+      var d;
+      try { d = JSON.parse(store.getItem(key) || "null"); } catch (e) { d = null; }
+      if (!d || typeof d.text !== "string" || Date.now() - (d.at || 0) > WEEK) return;
+      text.value = d.text;
+      spoiler.value = d.spoiler || "";
+      cw.checked = !!d.cw;
+      if (d.visibility) visibility.value = d.visibility;
+      if (d.language) language.value = d.language;
+      (d.alts || []).forEach(function (alt, i) { if (slots[i]) slots[i].querySelector("[data-alt]").value = alt || ""; });
+    }
+    restore();
+    form.addEventListener("input", function () { update(); save(); });
+    form.addEventListener("change", function () { update(); save(); });
+
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        if (!post.disabled) form.requestSubmit(post);
+      }
+    });
+
+    form.addEventListener("submit", function (event) {
+      if (post.disabled) { event.preventDefault(); return; }  // already sending
+      var left = max - length();
+      if (left < 0) {
+        event.preventDefault();
+        say("Your post is " + (max - left) + " characters long; the limit is " + max + ".");
+        text.focus();
+        return;
+      }
+      if (!text.value.trim() && filled().length === 0) {
+        event.preventDefault();
+        say("Write something or add an image.");
+        text.focus();
+        return;
+      }
+      clearTimeout(timer);
+      if (store) try { store.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* ignore */ }
+      post.disabled = true;
+      post.textContent = "Posting…";
+      form.setAttribute("aria-busy", "true");
+    });
+
+    // Back to a page kept by the browser (bfcache): the form can be sent again.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      post.disabled = false;
+      post.textContent = label;
+      form.removeAttribute("aria-busy");
+    });
+
+    update();
+    showSensitive();
+    if (form.hasAttribute("data-focus")) {
+      text.focus();
+      text.setSelectionRange(text.value.length, text.value.length);  // after the prefilled mentions
+    }
+  }
+
+  document.querySelectorAll("form[data-composer]").forEach(setup);
+})();
