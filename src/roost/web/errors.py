@@ -8,6 +8,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -36,6 +37,12 @@ def is_web(request: Request) -> bool:
 async def error_page(request: Request, status: int, message: str | None = None,
                      headers: dict | None = None) -> Response:
     """The web error page, with the signed-in layout when the viewer can be told."""
+    viewer = request.state._state.get("web_viewer")
+    if viewer is not None and inspect(viewer).expired_attributes:
+        # the request's unit of work was rolled back (a POST that raised): load it afresh
+        del request.state._state["web_viewer"]
+        if status == 500:
+            request.state.web_viewer = None
     if "web_viewer" not in request.state._state and status != 500:
         try:
             async with request.app.state.db.read_session() as session:
