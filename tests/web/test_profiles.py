@@ -221,6 +221,9 @@ async def test_unknown_account_actions_are_404(api, make):
     r = await _post_form(api, "/accounts/999999999/follow")
     assert r.status_code == 404 and "Page not found" in r.text
     assert (await api.get("/accounts/999999999/block")).status_code == 404
+    assert (await api.get(f"/accounts/{alice.id}/mute")).status_code == 404  # not yourself
+    r = await _post_form(api, f"/accounts/{alice.id}/follow")
+    assert r.status_code == 422 and "cannot follow yourself" in r.text
 
 
 # ---- block and mute ---------------------------------------------------------------------------

@@ -69,9 +69,10 @@ def back_to(form: dict, default: str) -> str:
     return safe_next(_text(form, "next"), default)
 
 
-async def _target(session: AsyncSession, account_id: int) -> Account:
+async def _target(session: AsyncSession, viewer: Account, account_id: int) -> Account:
+    """Someone else's active account (the block and mute pages have nothing to say about you)."""
     target = await accounts_repo.get(session, account_id)
-    if target is None:
+    if target is None or target.id == viewer.id:
         raise NotFound()
     return target
 
@@ -115,7 +116,7 @@ _action("unmute", service.unmute)
 async def block_page(account_id: int, request: Request, session: DbSession,
                      viewer: SignedIn) -> Response:
     """Block asks first: this page without JavaScript, confirm() with it."""
-    target = await _target(session, account_id)
+    target = await _target(session, viewer, account_id)
     a = await Presenter(session, viewer).account(target)
     back = safe_next(request.query_params.get("next"), profile_path(target))
     return render.page(request, "web/block.html", a=a, back=back,
@@ -136,7 +137,7 @@ async def _mute_page(request: Request, session: AsyncSession, viewer: Account, t
 @router.get("/accounts/{account_id:int}/mute")
 async def mute_page(account_id: int, request: Request, session: DbSession,
                     viewer: SignedIn) -> Response:
-    target = await _target(session, account_id)
+    target = await _target(session, viewer, account_id)
     back = safe_next(request.query_params.get("next"), profile_path(target))
     return await _mute_page(request, session, viewer, target, back)
 
@@ -144,7 +145,7 @@ async def mute_page(account_id: int, request: Request, session: DbSession,
 @router.post("/accounts/{account_id:int}/mute")
 async def mute(account_id: int, request: Request, session: DbSession, viewer: SignedIn,
                form: Form) -> Response:
-    target = await _target(session, account_id)
+    target = await _target(session, viewer, account_id)
     notifications = _text(form, "notifications") is not None
     raw = (_text(form, "duration") or "0").strip()
     duration = int(raw) if raw.isdigit() else -1
