@@ -148,12 +148,13 @@ async def mute(account_id: int, request: Request, session: DbSession, viewer: Si
     target = await _target(session, viewer, account_id)
     notifications = _text(form, "notifications") is not None
     raw = (_text(form, "duration") or "0").strip()
-    duration = int(raw) if raw.isdigit() else -1
+    duration = int(raw) if raw.isascii() and raw.isdigit() else -1
     try:
         await service.mute(session, viewer, target.id, notifications=notifications,
                            duration_seconds=duration)
     except Invalid:
-        return await _mute_page(request, session, viewer, target, back_to(form, profile_path(target)),
+        back = back_to(form, profile_path(target))
+        return await _mute_page(request, session, viewer, target, back,
                                 status=422, error="Choose how long to mute for.",
                                 notifications=notifications)
     return await _answer(request, session, viewer, target, form)

@@ -50,7 +50,8 @@ async def _form(request: Request, session: AsyncSession, viewer: Account, target
                 comment: str = "", chosen: set[str] | None = None,
                 rules: set[str] | None = None) -> Response:
     """The report form, with the account's recent posts the viewer may read to attach."""
-    rows = await queries.profile_statuses(session, target, viewer.id, PageParams(limit=RECENT_POSTS),
+    rows = await queries.profile_statuses(session, target, viewer.id,
+                                          PageParams(limit=RECENT_POSTS),
                                           queries.ProfileFilter(exclude_reblogs=True))
     statuses = await Presenter(session, viewer).statuses(rows)
     a = await Presenter(session, viewer).account(target)
