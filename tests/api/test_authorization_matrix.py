@@ -331,6 +331,15 @@ WEB = {
     ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
     ("GET", "/settings/password"), ("POST", "/settings/password"),
     ("GET", "/compose"), ("POST", "/compose"),
+    # profiles
+    ("GET", "/@{username}"), ("GET", "/@{username}/with_replies"), ("GET", "/@{username}/media"),
+    ("GET", "/@{username}/followers"), ("GET", "/@{username}/following"),
+    *(("POST", f"/accounts/{{account_id:int}}/{verb}") for verb in (
+        "follow", "unfollow", "block", "unblock", "mute", "unmute", "report")),
+    ("GET", "/accounts/{account_id:int}/block"), ("GET", "/accounts/{account_id:int}/mute"),
+    ("GET", "/accounts/{account_id:int}/report"), ("GET", "/follow_requests"),
+    ("POST", "/follow_requests/{account_id:int}/authorize"),
+    ("POST", "/follow_requests/{account_id:int}/reject"),
 }
 NO_TOKEN |= WEB
 

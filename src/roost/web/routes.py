@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from roost.web import (assets, compose, errors, login, settings, signup, status_actions, statuses,
-                       timelines)
+from roost.web import (assets, compose, errors, login, profiles, settings, signup, status_actions,
+                       statuses, timelines)
 
 ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router,
-           signup.router, settings.router, compose.router]
+           signup.router, settings.router, compose.router, profiles.router]
 
 
 def include(app: FastAPI) -> None:

@@ -437,3 +437,48 @@
 
   document.querySelectorAll("form[data-composer]").forEach(setup);
 })();
+
+// == profiles ==
+// <a data-confirm-post="question" data-csrf="token" href="/accounts/ID/block?next=...">: asks
+// with confirm() and POSTs to the link's path (without JS the link opens the confirmation page).
+// <details class="menu">: closed by Escape or a click outside it.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-confirm-post]");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    if (!window.confirm(link.getAttribute("data-confirm-post"))) return;
+    var url = new URL(link.href, location.href);
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = url.pathname;
+    form.hidden = true;
+    [["csrf_token", link.getAttribute("data-csrf") || ""],
+     ["next", url.searchParams.get("next") || location.pathname]].forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = pair[0];
+      input.value = pair[1];
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    form.submit();
+  });
+
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      if (d !== except) d.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest && event.target.closest("details.menu"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.menu[open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  });
+})();
