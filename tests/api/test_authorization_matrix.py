@@ -321,6 +321,10 @@ NO_TOKEN = {
 WEB = {
     ("GET", "/"), ("GET", "/home"), ("GET", "/local"), ("GET", "/public"),
     ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    ("GET", "/notifications"), ("GET", "/notifications/mentions"), ("POST", "/notifications/read"),
+    ("POST", "/notifications/clear"), ("POST", "/notifications/{group_key}/dismiss"),
+    ("GET", "/search"), ("GET", "/tags/{name}"), ("POST", "/tags/{name}/follow"),
+    ("POST", "/tags/{name}/unfollow"),
 }
 NO_TOKEN |= WEB
 

@@ -36,7 +36,9 @@ def is_web(request: Request) -> bool:
 async def error_page(request: Request, status: int, message: str | None = None,
                      headers: dict | None = None) -> Response:
     """The web error page, with the signed-in layout when the viewer can be told."""
-    if "web_viewer" not in request.state._state and status != 500:
+    if status != 500:
+        # (again if a route loaded it: the failed unit of work rolled back and expired it)
+        request.state._state.pop("web_viewer", None)
         try:
             async with request.app.state.db.read_session() as session:
                 await load_viewer(request, session, request.app.state.settings)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from roost.web import assets, errors, login, timelines
+from roost.web import assets, errors, login, notifications, search, tags, timelines
 
-ROUTERS = [assets.router, login.router, timelines.router]
+ROUTERS = [assets.router, login.router, timelines.router, notifications.router, search.router,
+           tags.router]
 
 
 def include(app: FastAPI) -> None:
