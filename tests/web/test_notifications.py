@@ -208,3 +208,30 @@ async def test_query_count_is_fixed(api, make, app, run_jobs):
         r = await api.get("/notifications")
     assert r.text.count("followed you") == 6 and r.text.count('class="status"') >= 6
     assert many.n == few.n, (few.n, many.n)
+
+
+async def test_staff_rows_sign_up_and_report(api, make, run_jobs):
+    from tests.api.test_staff_notifications import _report, _sign_up
+
+    mod = await make.account("moddy", role="moderator")
+    bob, carol = await make.account("bob"), await make.account("carol")
+    await _sign_up(api, "newcomer")
+    await _report(api, bob, carol, comment="spam <b>links</b>")
+    await run_jobs()
+    await sign_in(api, mod)
+    page = (await api.get("/notifications")).text
+    assert re.search(r"<bdi>newcomer</bdi></a> signed up", page)
+    assert re.search(r'<bdi>bob</bdi></a> reported <a href="/@carol">@carol</a>', page)
+    assert "spam &lt;b&gt;links&lt;/b&gt;" in page
+
+
+async def test_edit_row(api, make, run_jobs):
+    alice, bob = await make.account("alice"), await make.account("bob")
+    post = await make.post(bob, "first draft")
+    assert (await api.post(f"/api/v1/statuses/{post.id}/reblog", headers=alice.headers)).status_code == 200
+    r = await api.put(f"/api/v1/statuses/{post.id}", headers=bob.headers, json={"status": "final draft"})
+    assert r.status_code == 200, r.text
+    await run_jobs()
+    await sign_in(api, alice)
+    page = (await api.get("/notifications")).text
+    assert "edited a post you interacted with" in page and "final draft" in page
