@@ -87,11 +87,6 @@ async def suggestions(request: Request, session: AsyncSession, viewer: Account) 
     return found
 
 
-def forget_suggestions(request: Request, viewer: Account) -> None:
-    """After the viewer follows someone, so the aside does not suggest them again."""
-    _cache(request).items.pop(("suggestions", viewer.id), None)
-
-
 async def load(request: Request, session: AsyncSession, viewer: Account | None) -> None:
     """Fill request.state.aside for render.page (whole pages only: not fragments, not POSTs)."""
     if request.method != "GET" or request.headers.get("x-roost-fragment") == "1":
