@@ -131,6 +131,14 @@ async def test_clear_and_dismiss(api, make, run_jobs):
     assert r.status_code == 200 and r.text == ""
     types = [n["type"] for n in (await api.get("/api/v1/notifications", headers=alice.headers)).json()]
     assert types == ["mention"]
+    # without JS: back to the page
+    key = (await api.get("/api/v1/notifications", headers=alice.headers)).json()[0]["group_key"]
+    r = await api.post(f"/notifications/{key}/dismiss", data={"csrf_token": csrf_of(page),
+                                                             "next": "/notifications/mentions"})
+    assert r.status_code == 303 and r.headers["location"] == "/notifications/mentions"
+    assert (await api.get("/api/v1/notifications", headers=alice.headers)).json() == []
+    await make.post(bob, "hello again @alice")
+    await run_jobs()
     # clear all: behind a confirmation, then nothing is left
     page = (await api.get("/notifications")).text
     assert "Clear all" in page and "This cannot be undone" in page

@@ -165,3 +165,35 @@ async def test_aside_costs_no_query_once_cached(api, make, app, db, run_jobs):
         r = await api.get("/search")
     assert "#cached" in r.text
     assert warm.n <= cold.n - 3, (cold.n, warm.n)  # trends (2) and suggestions (1-2) were cached
+
+
+async def test_search_tab_loads_more_for_a_signed_in_viewer(api, make):
+    alice = await make.account("alice")
+    for i in range(22):
+        await make.account(f"walker{i:02d}")
+    await sign_in(api, alice)
+    first = (await api.get("/search", params={"q": "walker", "type": "accounts"})).text
+    assert first.count('class="account-row"') == 20
+    more = re.search(r'href="(/search\?[^"]+)"[^>]*data-more', first).group(1).replace("&amp;", "&")
+    assert "offset=20" in more and "type=accounts" in more
+    fragment = await api.get(more, headers={"X-Roost-Fragment": "1"})
+    assert fragment.text.count('class="account-row"') == 2 and "<html" not in fragment.text
+    assert "You have reached the end" in fragment.text
+
+
+async def test_tag_page_query_count_is_fixed(api, make, app):
+    alice, bob = await make.account("alice"), await make.account("bob")
+    for i in range(3):
+        await _post(api, alice if i % 2 else bob, f"few {i} #counted")
+    await sign_in(api, alice)
+    await api.get("/tags/counted")  # warm the per-process caches
+    with counting_queries(app) as few:
+        r = await api.get("/tags/counted")
+    assert r.text.count('class="status"') == 3
+    for i in range(12):
+        await _post(api, alice if i % 2 else bob, f"many {i} #counted")
+    await api.get("/tags/counted")
+    with counting_queries(app) as many:
+        r = await api.get("/tags/counted")
+    assert r.text.count('class="status"') == 15
+    assert many.n == few.n, (few.n, many.n)
