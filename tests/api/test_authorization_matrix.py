@@ -340,6 +340,10 @@ WEB = {
     ("GET", "/accounts/{account_id:int}/report"), ("GET", "/follow_requests"),
     ("POST", "/follow_requests/{account_id:int}/authorize"),
     ("POST", "/follow_requests/{account_id:int}/reject"),
+    ("GET", "/notifications"), ("GET", "/notifications/mentions"), ("POST", "/notifications/read"),
+    ("POST", "/notifications/clear"), ("POST", "/notifications/{group_key}/dismiss"),
+    ("GET", "/search"), ("GET", "/tags/{name}"), ("POST", "/tags/{name}/follow"),
+    ("POST", "/tags/{name}/unfollow"),
 }
 NO_TOKEN |= WEB
 

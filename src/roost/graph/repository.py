@@ -268,3 +268,12 @@ async def familiar_followers(session: AsyncSession, viewer_id: int,
     for target, acc in (await session.execute(stmt)).all():
         out[target].append(acc)
     return out
+
+
+async def followed_among(session: AsyncSession, account_id: int, target_ids: Iterable[int]) -> set[int]:
+    """Which of `target_ids` `account_id` follows, in one query."""
+    ids = list(set(target_ids))
+    if not ids:
+        return set()
+    return set((await session.execute(select(Follow.target_account_id).where(
+        Follow.account_id == account_id, Follow.target_account_id.in_(ids)))).scalars())

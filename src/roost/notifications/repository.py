@@ -84,3 +84,10 @@ async def last_read_id(session: AsyncSession, account_id: int) -> int | None:
         select(Marker.last_read_id).where(Marker.account_id == account_id,
                                           Marker.timeline == "notifications")
     )).scalar_one_or_none()
+
+
+async def newest_id(session: AsyncSession, account_id: int) -> int | None:
+    """The id of the newest notification the person sees (None when they have none)."""
+    stmt = visible_to(account_id).with_only_columns(Notification.id).order_by(
+        Notification.id.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()

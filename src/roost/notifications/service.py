@@ -16,6 +16,7 @@ from roost.kit.ids import new_id, parse_id
 from roost.models import (Account, Block, Follow, FollowNotice, FollowRequest, Mute, Notification,
                           Report, User)
 from roost.notifications import grouping
+from roost.notifications import repository as repo
 
 TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
          "admin.sign_up", "admin.report")
@@ -151,3 +152,16 @@ async def forget_staff_notifications(session: AsyncSession, account_id: int) -> 
     """Someone who is no longer staff loses the staff notifications they had."""
     await session.execute(delete(Notification).where(Notification.account_id == account_id,
                                                      Notification.type.in_(STAFF_TYPES)))
+
+
+async def mark_read(session: AsyncSession, account: Account, up_to: int | None = None) -> int | None:
+    """Move the "notifications" read marker to `up_to` (default: the newest notification the
+    person sees), never backwards. Returns the marker's position (None: nothing to mark)."""
+    from roost.accounts.service import save_markers
+
+    target = up_to if up_to is not None else await repo.newest_id(session, account.id)
+    current = await repo.last_read_id(session, account.id)
+    if target is None or (current is not None and target <= current):
+        return current
+    await save_markers(session, account, {"notifications": target})
+    return target

@@ -111,6 +111,8 @@ def render_html(request: Request, template: str, **ctx) -> tuple[str, str]:
     settings = request.app.state.settings
     nonce, _ = pages.csrf_nonce(request)
     viewer = getattr(request.state, "web_viewer", None)
+    aside = getattr(request.state, "aside", None) or {}  # web/discover.py: trends, suggestions
+    ctx = {**aside, **ctx}
     html = env.get_template(template).render(
         request=request, path=request.url.path, here=_here(request), site=_site(request),
         viewer=viewer,

@@ -21,6 +21,7 @@ from roost.auth.actor import touch_active
 from roost.config import Settings
 from roost.instance import site as site_settings
 from roost.models import Account
+from roost.web import discover
 
 
 class SignInRequired(Exception):
@@ -47,6 +48,7 @@ async def load_viewer(request: Request, session: AsyncSession, settings: Setting
         touch_active(session, user)  # as a bearer token does: home fan-out needs it
     request.state.web_viewer = account
     request.state.site = await site_settings.load(session, settings)
+    await discover.load(request, session, account)  # the Discover column (trends, who to follow)
     return account
 
 

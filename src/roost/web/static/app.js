@@ -482,3 +482,41 @@
     open.querySelector("summary").focus();
   });
 })();
+
+// == notifications ==
+// The notifications page marks what it showed as read once the person has seen it (the page
+// visible for two seconds): POST /notifications/read with the newest id shown, so anything that
+// arrives meanwhile stays unread. The highlight then fades and "Mark all as read" goes away.
+(function () {
+  "use strict";
+  var list = document.querySelector(".notifications[data-unread][data-newest]");
+  var token = document.querySelector("input[name=csrf_token]");
+  if (!list || !token || !window.fetch) return;
+  var timer = null;
+  var done = false;
+
+  function markRead() {
+    if (done) return;
+    done = true;
+    var body = new URLSearchParams({ last_read_id: list.getAttribute("data-newest") });
+    fetch("/notifications/read", {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRF-Token": token.value, "X-Roost-Fragment": "1" }
+    }).then(function (res) {
+      if (!res.ok) { done = false; return; }
+      list.setAttribute("data-read", "");
+      list.removeAttribute("data-unread");
+      var mark = document.querySelector(".n-mark-read");
+      if (mark) mark.remove();
+      list.querySelectorAll(".notification.unread .n-head .visually-hidden").forEach(function (s) { s.remove(); });
+    }).catch(function () { done = false; });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (document.visibilityState === "visible") timer = setTimeout(markRead, 2000);
+  }
+
+  document.addEventListener("visibilitychange", schedule);
+  schedule();
+})();
