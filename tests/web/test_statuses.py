@@ -56,7 +56,9 @@ async def test_thread_signed_in_has_reply_button_and_counts(api, make):
     await api.post(f"/api/v1/statuses/{post.id}/reblog", headers=bob.headers)
     await sign_in(api, bob)
     r = await api.get(f"/@alice/{post.id}")
-    assert f'href="/compose?in_reply_to={post.id}">Reply</a>' in r.text
+    # the reply box under the post: replying to it, @alice prefilled, back to this thread after
+    assert f'name="in_reply_to_id" value="{post.id}"' in r.text
+    assert "@alice " in r.text and f'name="next" value="/@alice/{post.id}"' in r.text
     assert "<strong>1</strong> like</a>" in r.text and "<strong>1</strong> repost</a>" in r.text
     assert 'aria-label="Unlike"' in r.text and 'aria-label="Undo repost"' in r.text
     assert "No replies yet." in r.text

@@ -21,7 +21,7 @@ from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
 from roost.kit.errors import NotFound
 from roost.posts import queries
-from roost.web import render
+from roost.web import compose, render
 from roost.web.session import SignedIn, Viewer
 from roost.web.timelines import Page, more_url, timeline_page
 
@@ -76,10 +76,14 @@ async def thread(request: Request, username: str, status_id: int, session: DbSes
     if focal["account"]["username"] != username:
         return _redirect(render.local(focal["url"]))
     replies = [by_id[k] for k in (str(s.id) for s in descendants) if k in by_id]
+    composer = None
+    if viewer is not None:  # the reply box under the post; afterwards, back to this thread
+        composer = await compose.composer_context(request, session, viewer, reply=focal,
+                                                  next_path=request.url.path, show_context=False)
     return render.page(
         request, "web/thread.html", title=title_of(focal), focal=focal,
         ancestors=[by_id[k] for k in (str(s.id) for s in ancestors) if k in by_id],
-        replies=replies, depth=depths(focal["id"], replies))
+        replies=replies, depth=depths(focal["id"], replies), composer=composer)
 
 
 async def _reactors(request: Request, username: str, status_id: int, session: DbSession,
