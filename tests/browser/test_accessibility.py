@@ -5,6 +5,8 @@ and phone widths. Every violation is listed with the elements it was found on.""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from axe_playwright_python.async_playwright import Axe
 
@@ -12,8 +14,16 @@ from tests.browser.conftest import DESKTOP, PHONE
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
          "resultTypes": ["violations"]}
-ANONYMOUS = ["/", "/local", "/public", "/login"]
-SIGNED_IN = ["/home", "/local"]
+# {bob}, {alice}: usernames; {post}: bob's post (liked, replied to); {tag}: its hashtag
+ANONYMOUS = ["/", "/local", "/public", "/login", "/signup", "/@{bob}", "/@{bob}/{post}",
+             "/@{bob}/followers", "/tags/roost", "/search?q=roost", "/no-such-page"]
+SIGNED_IN = ["/home", "/local", "/@{bob}/{post}", "/@{bob}", "/@{bob}/with_replies",
+             "/@{bob}/media", "/@{bob}/following", "/@{bob}/{post}/favourites", "/compose",
+             "/compose?in_reply_to={post}", "/notifications", "/notifications/mentions",
+             "/search?q=roost", "/search?q=%23roost&type=hashtags", "/tags/roost", "/bookmarks",
+             "/favourites", "/follow_requests", "/settings/profile", "/settings/password",
+             "/accounts/{bob_id}/report", "/accounts/{bob_id}/block", "/accounts/{bob_id}/mute",
+             "/statuses/{own}/delete", "/@{alice}", "/oauth/authorized_applications"]
 
 
 def describe(violations: list[dict]) -> str:
@@ -49,28 +59,47 @@ async def sign_in_browser(page, base: str, user) -> None:  # noqa: ANN001
 
 @pytest.fixture
 async def scene(server_api):
-    """Two people who follow each other, with a post each (one with a content warning)."""
+    """Two people who follow each other: bob's post (with a tag, a link and an image) that alice
+    liked, bookmarked and answered; alice's own post behind a content warning; notifications."""
     alice, bob = await server_api.user("alice"), await server_api.user("bob")
     await server_api.call(alice, "POST", f"/api/v1/accounts/{bob.id}/follow")
     await server_api.call(bob, "POST", f"/api/v1/accounts/{alice.id}/follow")
-    await server_api.call(bob, "POST", "/api/v1/statuses",
-                          data={"status": "Hello #roost, a post to read https://example.com"})
+    media = await server_api.call(bob, "POST", "/api/v2/media", files={"file": ("p.png", png(), "image/png")},
+                                  data={"description": "a blue square"})
+    post = (await server_api.call(bob, "POST", "/api/v1/statuses", data={
+        "status": f"Hello #roost @{alice.username}, a post to read https://example.com",
+        "media_ids[]": media.json()["id"]})).json()
+    for verb in ("favourite", "bookmark", "reblog"):
+        await server_api.call(alice, "POST", f"/api/v1/statuses/{post['id']}/{verb}")
     await server_api.call(alice, "POST", "/api/v1/statuses",
-                          data={"status": "behind a warning", "spoiler_text": "spoilers"})
-    return alice, bob
+                          data={"status": f"@{bob.username} a reply", "in_reply_to_id": post["id"]})
+    own = (await server_api.call(alice, "POST", "/api/v1/statuses",
+                                 data={"status": "behind a warning", "spoiler_text": "spoilers"})).json()
+    await server_api.call(bob, "POST", f"/api/v1/statuses/{own['id']}/favourite")
+    return alice, bob, {"alice": alice.username, "bob": bob.username, "bob_id": bob.id,
+                        "post": post["id"], "own": own["id"]}
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 90, 200)).save(out, "PNG")
+    return out.getvalue()
 
 
 async def test_anonymous_pages_pass_axe(page, browser_server, scene):
+    names = scene[2]
     problems = []
     for path in ANONYMOUS:
-        problems += await audit(page, browser_server.url + path)
+        problems += await audit(page, browser_server.url + path.format(**names))
     assert not problems, "\n\n".join(problems)
 
 
 async def test_signed_in_pages_pass_axe(page, browser_server, scene):
-    alice, _ = scene
+    alice, _, names = scene
     await sign_in_browser(page, browser_server.url, alice)
     problems = []
     for path in SIGNED_IN:
-        problems += await audit(page, browser_server.url + path)
+        problems += await audit(page, browser_server.url + path.format(**names))
     assert not problems, "\n\n".join(problems)

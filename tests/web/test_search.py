@@ -173,11 +173,11 @@ async def test_search_tab_loads_more_for_a_signed_in_viewer(api, make):
         await make.account(f"walker{i:02d}")
     await sign_in(api, alice)
     first = (await api.get("/search", params={"q": "walker", "type": "accounts"})).text
-    assert first.count('class="account-row"') == 20
+    assert first.count('class="result-row"') == 20
     more = re.search(r'href="(/search\?[^"]+)"[^>]*data-more', first).group(1).replace("&amp;", "&")
     assert "offset=20" in more and "type=accounts" in more
     fragment = await api.get(more, headers={"X-Roost-Fragment": "1"})
-    assert fragment.text.count('class="account-row"') == 2 and "<html" not in fragment.text
+    assert fragment.text.count('class="result-row"') == 2 and "<html" not in fragment.text
     assert "You have reached the end" in fragment.text
 
 

@@ -441,7 +441,7 @@
 // == profiles ==
 // <a data-confirm-post="question" data-csrf="token" href="/accounts/ID/block?next=...">: asks
 // with confirm() and POSTs to the link's path (without JS the link opens the confirmation page).
-// <details class="menu">: closed by Escape or a click outside it.
+// (Menus, <details class="menu">, are closed by the statuses block above.)
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -464,22 +464,6 @@
     });
     document.body.appendChild(form);
     form.submit();
-  });
-
-  function closeMenus(except) {
-    document.querySelectorAll("details.menu[open]").forEach(function (d) {
-      if (d !== except) d.removeAttribute("open");
-    });
-  }
-  document.addEventListener("click", function (event) {
-    closeMenus(event.target.closest && event.target.closest("details.menu"));
-  });
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
-    var open = document.querySelector("details.menu[open]");
-    if (!open) return;
-    open.removeAttribute("open");
-    open.querySelector("summary").focus();
   });
 })();
 
