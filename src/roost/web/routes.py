@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from roost.web import assets, errors, login, timelines
+from roost.web import assets, errors, live, login, timelines
 
-ROUTERS = [assets.router, login.router, timelines.router]
+ROUTERS = [assets.router, login.router, timelines.router, live.router]
 
 
 def include(app: FastAPI) -> None:
