@@ -14,11 +14,11 @@ import time
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from starlette.responses import StreamingResponse
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from roost import realtime
 from roost.api.mastodon.presenter import Presenter
-from roost.kit.errors import NotAuthenticated, NotFound
+from roost.kit.errors import NotAuthenticated, NotFound, RoostError
 from roost.models import Account
 from roost.notifications.service import unread_badge
 from roost.realtime import streams as live_streams
@@ -125,11 +125,16 @@ async def _stream(request: Request, sub: realtime.Subscription, ticket: live_str
 
 
 @router.get("/live")
-async def live(request: Request, viewer: Viewer, timeline: str = "home") -> StreamingResponse:
-    channels = channels_for(timeline, viewer)
+async def live(request: Request, viewer: Viewer, timeline: str = "home") -> Response:
     registry = live_streams.of(request.app)
-    who = f"account:{viewer.id}" if viewer is not None else f"ip:{request.client.host if request.client else '?'}"
-    ticket = registry.admit(who)
+    who = (f"account:{viewer.id}" if viewer is not None
+           else f"ip:{request.client.host if request.client else '?'}")
+    try:
+        channels = channels_for(timeline, viewer)
+        ticket = registry.admit(who)
+    except RoostError as exc:  # plain text: EventSource shows no page, it just stops
+        return PlainTextResponse(str(exc) or "Not Found", status_code=exc.status,
+                                 headers={"Cache-Control": "no-store"})
     sub = realtime.broker().subscribe(channels)
     body = _stream(request, sub, ticket, viewer.id if viewer else None, timeline, registry)
     return StreamingResponse(body, media_type="text/event-stream", headers={
