@@ -321,6 +321,7 @@ NO_TOKEN = {
 WEB = {
     ("GET", "/"), ("GET", "/home"), ("GET", "/local"), ("GET", "/public"),
     ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    ("GET", "/live"),
 }
 NO_TOKEN |= WEB
 
