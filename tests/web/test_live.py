@@ -203,3 +203,16 @@ def test_open_streams_end_when_the_server_stops(tmp_path):
     assert not live.thread.is_alive(), "the server waited for the open stream"
     reader.join(5)
     assert "ended" in got and got["ended"] - started < 5
+
+
+async def test_hide_filters_apply_to_the_stream(server, api):
+    alice, bob = await api.user("alice"), await api.user("bob")
+    await api.call(alice, "POST", f"/api/v1/accounts/{bob.id}/follow")
+    await api.call(alice, "POST", "/api/v2/filters", data={
+        "title": "no spoilers", "context[]": "home", "filter_action": "hide",
+        "keywords_attributes[][keyword]": "spoilers"})
+    async with web_client(server, alice) as client, open_stream(client, "home") as home:
+        hidden = await post(api, bob, "big spoilers ahead")
+        shown = await post(api, bob, "nothing to hide")
+        got = await home.updates({shown})
+        assert shown in got and hidden not in got
