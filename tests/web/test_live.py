@@ -1,12 +1,11 @@
 """GET /live against a real server (uvicorn on a loopback port, jobs in its process): what a
-viewer's stream says, and what it never says; the unread count; ending on shutdown."""
+viewer's stream says, and what it never says; the unread count (ending on shutdown: test_live_shutdown.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import re
-import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -177,32 +176,6 @@ async def test_refusals(server, api):
                     break
             await asyncio.sleep(0.1)
         assert again.status_code == 200
-
-
-def test_open_streams_end_when_the_server_stops(tmp_path):
-    live = start_live_server(tmp_path / "stopping")
-    got: dict = {}
-
-    def hold_open() -> None:
-        with httpx.Client(base_url=live.url, timeout=30) as c, \
-                c.stream("GET", "/live?timeline=public") as r:
-            got["status"] = r.status_code
-            for line in r.iter_lines():
-                got.setdefault("lines", []).append(line)
-        got["ended"] = time.monotonic()
-
-    reader = threading.Thread(target=hold_open, daemon=True)
-    reader.start()
-    for _ in range(100):
-        if "event: ready" in got.get("lines", []):
-            break
-        time.sleep(0.05)
-    assert got["status"] == 200 and "event: ready" in got["lines"]
-    started = time.monotonic()
-    stop_live_server(live)
-    assert not live.thread.is_alive(), "the server waited for the open stream"
-    reader.join(5)
-    assert "ended" in got and got["ended"] - started < 5
 
 
 async def test_hide_filters_apply_to_the_stream(server, api):
