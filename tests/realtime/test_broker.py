@@ -97,6 +97,14 @@ async def test_a_slow_subscriber_is_dropped_not_buffered(brokers):
             await _next(sub)
 
 
+async def test_in_process_broker_knows_when_nobody_listens():
+    b = InProcessBroker()
+    assert b.idle()
+    async with b.subscribe(["t:1"]):
+        assert not b.idle()
+    assert b.idle()
+
+
 async def test_closing_the_broker_ends_every_subscription():
     b = InProcessBroker()
     sub = await b.subscribe(["t:1"]).open()

@@ -140,6 +140,11 @@ class Broker:
         Publishers use it to skip work for people who are not looking."""
         return {ch[len(prefix):] for ch in self._subs if ch.startswith(prefix)}
 
+    def idle(self) -> bool:
+        """Surely nobody listens (publishers may skip their look-ups). In-process: no
+        subscription at all; Redis: never sure (other processes' streams)."""
+        return False
+
     def local_subscribers(self) -> int:
         return len({s for subs in self._subs.values() for s in subs})
 
@@ -179,6 +184,9 @@ class Broker:
 
 class InProcessBroker(Broker):
     """Subscribers and publishers in one process, one event loop."""
+
+    def idle(self) -> bool:
+        return not self._subs
 
     async def publish(self, channel: str, message: dict) -> None:
         if channel in self._subs and not self.closed:

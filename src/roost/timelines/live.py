@@ -5,7 +5,8 @@ A new status: `update` to `timeline:ID` of each person watching their home who g
 for a public original post, to `public`, `public:local` and `hashtag:NAME` (only the tags
 someone watches). A deleted one: `delete` to the author's watching followers and, if public, to
 `public` and `public:local`. Watchers come from the broker (`watched`), so a post costs no
-follower walk when nobody is looking. Messages carry ids only: each stream checks what its
+follower walk when nobody is looking, and no query at all when the in-process broker has no
+subscriber. Messages carry ids only: each stream checks what its
 viewer may see before it tells them anything."""
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ async def _watching(prefix: str) -> list[int]:
 
 
 async def status_created(session: AsyncSession, status_id: int) -> None:
+    if realtime.broker().idle():
+        return
     post = await repo.fan_out_post(session, status_id)
     if post is None:
         return
@@ -43,6 +46,8 @@ async def status_created(session: AsyncSession, status_id: int) -> None:
 
 
 async def status_deleted(session: AsyncSession, status_id: int, account_id: int) -> None:
+    if realtime.broker().idle():
+        return
     msg = realtime.message("delete", status_id)
     items: list[tuple[str, dict]] = []
     among = await _watching(realtime.TIMELINE_PREFIX)
