@@ -189,3 +189,17 @@ async def test_hide_filters_apply_to_the_stream(server, api):
         shown = await post(api, bob, "nothing to hide")
         got = await home.updates({shown})
         assert shown in got and hidden not in got
+
+
+async def test_anonymous_streams_of_public_timelines(server, api):
+    bob = await api.user("bob")
+    async with httpx.AsyncClient(base_url=server.url, timeout=20) as one, \
+            httpx.AsyncClient(base_url=server.url, timeout=20) as two:
+        async with open_stream(one, "local") as a, open_stream(two, "local") as b, \
+                open_stream(two, "tag:Birds") as tag:
+            plain = await post(api, bob, "no tag here")
+            tagged = await post(api, bob, "look #birds")
+            hidden = await post(api, bob, "#birds for followers", visibility="private")
+            assert await a.updates({plain, tagged}, grace=0.5) == {plain, tagged}
+            assert await b.updates({plain, tagged}, grace=0.1) == {plain, tagged}
+            assert await tag.updates({tagged}, grace=0.5) == {tagged}

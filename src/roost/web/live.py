@@ -64,6 +64,23 @@ def sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
+# Anonymous streams of one timeline all see the same thing: their checks are shared for a few
+# seconds, so a public post costs one query however many signed-out visitors watch.
+_ANON: dict[tuple[str, tuple[int, ...]], tuple[float, list[str]]] = {}
+ANON_TTL, ANON_MOST = 5.0, 512
+
+
+async def _visible(session, viewer: Account | None, timeline: str,  # noqa: ANN001
+                   ids: list[int]) -> list[str]:
+    """Which of `ids` the viewer may see on `timeline`, newest first (hide filters applied)."""
+    rows = await service.live_visible(session, viewer, timeline, ids)
+    if rows and viewer is not None and viewer.filters_count:
+        shown = await Presenter(session, viewer,
+                                filter_context=CONTEXT.get(timeline, "public")).statuses(rows)
+        return [s["id"] for s in shown]
+    return [str(r.id) for r in rows]
+
+
 async def _events(request: Request, viewer_id: int | None, timeline: str,
                   batch: list[tuple[str, dict]]) -> list[str]:
     """Turn a batch of broker messages into the events this viewer may have, reading the
@@ -71,25 +88,30 @@ async def _events(request: Request, viewer_id: int | None, timeline: str,
     updates = [int(m["id"]) for _, m in batch if m.get("event") == "update"]
     deletes = [m["id"] for _, m in batch if m.get("event") == "delete"]
     notified = any(m.get("event") == "notification" for _, m in batch)
-    out: list[str] = []
-    if updates or notified:
+    ids: list[str] = []
+    count: int | None = None
+    key = (timeline, tuple(updates))
+    hit = _ANON.get(key) if viewer_id is None and updates else None
+    if hit is not None and hit[0] > time.monotonic():
+        ids = hit[1]
+    elif updates or notified:
         async with request.app.state.db.read_session() as session:
             viewer = await session.get(Account, viewer_id) if viewer_id is not None else None
             if viewer_id is not None and (viewer is None or viewer.suspended_at is not None
                                           or viewer.deleted_at is not None):
                 raise _Gone()
-            rows = await service.live_visible(session, viewer, timeline, updates) if updates else []
-            if rows and viewer is not None and viewer.filters_count:
-                shown = await Presenter(session, viewer, filter_context=CONTEXT.get(
-                    timeline, "public")).statuses(rows)
-                ids = [s["id"] for s in shown]
-            else:
-                ids = [str(r.id) for r in rows]
-            out += [sse("update", {"id": i}) for i in reversed(ids)]  # oldest first
+            if updates:
+                ids = await _visible(session, viewer, timeline, updates)
             if notified and viewer is not None:
-                out.append(sse("notification", {"count": await unread_badge(session, viewer)}))
-    out += [sse("delete", {"id": i}) for i in deletes]
-    return out
+                count = await unread_badge(session, viewer)
+        if viewer_id is None and updates:
+            if len(_ANON) >= ANON_MOST:
+                _ANON.clear()
+            _ANON[key] = (time.monotonic() + ANON_TTL, ids)
+    out = [sse("update", {"id": i}) for i in reversed(ids)]  # oldest first
+    if count is not None:
+        out.append(sse("notification", {"count": count}))
+    return out + [sse("delete", {"id": i}) for i in deletes]
 
 
 async def _stream(request: Request, sub: realtime.Subscription, ticket: live_streams.Ticket,
