@@ -13,13 +13,15 @@ class Runtime:
     db: Any = None
     redis: Any = None
     settings: Settings | None = None
+    broker: Any = None  # realtime.Broker: set by start-up, or made in-process on first use
 
 
 current = Runtime()
 
 
-def bind(*, db: Any, redis: Any, settings: Settings) -> None:
+def bind(*, db: Any, redis: Any, settings: Settings, broker: Any = None) -> None:
     current.db, current.redis, current.settings = db, redis, settings
+    current.broker = broker
 
 
 def settings() -> Settings:

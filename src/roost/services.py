@@ -44,9 +44,11 @@ async def start_services(app: FastAPI, *, migrate: bool, run_workers: bool | Non
     from roost.auth.ratelimit import RateLimiter
 
     app.state.rate_limiter = RateLimiter(settings, app.state.redis)
+    from roost.realtime import make_broker
     from roost.runtime import bind
 
-    bind(db=db, redis=app.state.redis, settings=settings)
+    app.state.broker = make_broker(app.state.redis)
+    bind(db=db, redis=app.state.redis, settings=settings, broker=app.state.broker)
 
     if run_workers if run_workers is not None else settings.workers_in_process:
         from roost.jobs.worker import Worker
@@ -64,6 +66,8 @@ async def stop_services(app: FastAPI) -> None:
             await asyncio.wait_for(app.state.worker_task, timeout=10)
         except (TimeoutError, asyncio.CancelledError):
             app.state.worker_task.cancel()
+    if getattr(app.state, "broker", None) is not None:
+        await app.state.broker.close()
     if app.state.redis is not None:
         await app.state.redis.aclose()
     if getattr(app.state, "id_slot", None) is not None:

@@ -344,6 +344,7 @@ WEB = {
     ("POST", "/notifications/clear"), ("POST", "/notifications/{group_key}/dismiss"),
     ("GET", "/search"), ("GET", "/tags/{name}"), ("POST", "/tags/{name}/follow"),
     ("POST", "/tags/{name}/unfollow"),
+    ("GET", "/live"),
 }
 NO_TOKEN |= WEB
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from roost.config import Settings
 from roost.main import create_app
+from roost.realtime.streams import Server as StreamsServer
 
 PG_URL = os.environ.get("ROOST_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL") or None
@@ -79,7 +80,7 @@ def start_live_server(data_dir: Path, **overrides) -> LiveServer:
     settings = Settings(**values)
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    server = StreamsServer(config)  # ends live streams on stop (realtime/streams.py)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

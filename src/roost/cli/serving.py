@@ -16,6 +16,7 @@ from roost.cli.common import (Fail, configure_logging, data_dir_option, describe
                               load_settings, mask_url, prepare, run)
 from roost.config import Settings
 from roost.db import Database
+from roost.realtime.streams import Server as StreamsServer
 
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -59,8 +60,9 @@ def settings_for(host: str, port: int, settings: Settings) -> Settings:
     return settings.model_copy(update={"domain": local_domain(host, port)})
 
 
-class Server(uvicorn.Server):
-    """uvicorn, plus our banner once it listens, and exit status 0 after a graceful stop."""
+class Server(StreamsServer):
+    """uvicorn, plus our banner once it listens, and exit status 0 after a graceful stop (live
+    streams are ended first: realtime/streams.py)."""
 
     def __init__(self, config: uvicorn.Config, banner: Callable[[], None]) -> None:
         super().__init__(config)
@@ -154,7 +156,10 @@ async def _work(settings: Settings, concurrency: int, drain: bool) -> None:
 
     db = Database(settings.effective_database_url)
     redis = await connect_redis(settings.redis_url)
-    runtime.bind(db=db, redis=redis, settings=settings)
+    from roost.realtime import make_broker
+
+    broker = make_broker(redis)  # Redis: the web processes' streams hear this worker's posts
+    runtime.bind(db=db, redis=redis, settings=settings, broker=broker)
     from roost import idslots
 
     slot = await idslots.claim(db.engine, settings.data_dir)
@@ -174,6 +179,7 @@ async def _work(settings: Settings, concurrency: int, drain: bool) -> None:
     finally:
         if slot is not None:
             await slot.release()
+        await broker.close()
         if redis is not None:
             await redis.aclose()
         await db.dispose()

@@ -91,3 +91,15 @@ async def newest_id(session: AsyncSession, account_id: int) -> int | None:
     stmt = visible_to(account_id).with_only_columns(Notification.id).order_by(
         Notification.id.desc()).limit(1)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def unread_badge(session: AsyncSession, account_id: int, *, cap: int = 100) -> int:
+    """What the unread badge shows, in one query: visible notifications newer than the
+    "notifications" marker (all of them without one), counted up to `cap`."""
+    last_read = (select(Marker.last_read_id)
+                 .where(Marker.account_id == account_id, Marker.timeline == "notifications")
+                 .scalar_subquery())
+    stmt = (visible_to(account_id).with_only_columns(Notification.id)
+            .where(Notification.id > func.coalesce(last_read, 0))
+            .order_by(Notification.id.desc()).limit(cap).subquery())
+    return int((await session.execute(select(func.count()).select_from(stmt))).scalar_one())

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import events
+from roost import events, realtime
 from roost.db import insert as db_insert
 from roost.events.schemas import NotificationsDismissed
 from roost.kit.clock import utcnow
@@ -51,13 +51,18 @@ async def notify(session: AsyncSession, *, account_id: int, type: str, from_acco
     if await _suppressed(session, account_id, from_account_id):
         return False
     key = f"{type}:{from_account_id}:{status_id or report_id or ''}"
+    nid = new_id()
     result = await session.execute(
         db_insert(session, Notification).values(
-            id=new_id(), account_id=account_id, from_account_id=from_account_id, type=type,
+            id=nid, account_id=account_id, from_account_id=from_account_id, type=type,
             status_id=status_id, report_id=report_id, key=key, created_at=utcnow(),
         ).on_conflict_do_nothing(index_elements=["account_id", "key"])
     )
-    return bool(result.rowcount)
+    if not result.rowcount:
+        return False
+    realtime.publish_after_commit(session, [(realtime.notifications(account_id),
+                                             realtime.message("notification", nid))])
+    return True
 
 
 FOLLOW_RENOTIFY = timedelta(days=1)
@@ -165,3 +170,8 @@ async def mark_read(session: AsyncSession, account: Account, up_to: int | None =
         return current
     await save_markers(session, account, {"notifications": target})
     return target
+
+
+async def unread_badge(session: AsyncSession, account: Account) -> int:
+    """The unread count the web app's Notifications badge shows (one query, capped at 100)."""
+    return await repo.unread_badge(session, account.id)

@@ -368,6 +368,22 @@ async def public(session: AsyncSession, viewer: Account | None, page: PageParams
     return [row[0] for row in await fetch(session, stmt, Status.id, page)]
 
 
+async def public_among(session: AsyncSession, viewer: Account | None, ids: Sequence[int], *,
+                       tag: str | None = None) -> list[Status]:
+    """Which of `ids` are on the public timeline (or the hashtag `tag`'s) for the viewer: what
+    a live stream checks before it announces them. Newest first."""
+    if not ids:
+        return []
+    stmt = _public_statement(viewer.id if viewer else None, only_media=False)
+    if tag is not None:
+        known = await _tag_ids(session, [tag])
+        if normalize_tag(tag) not in known:
+            return []
+        stmt = stmt.where(_has_tag([known[normalize_tag(tag)]]))
+    rows = await session.execute(stmt.where(Status.id.in_(list(ids))).order_by(Status.id.desc()))
+    return list(rows.scalars())
+
+
 def normalize_tag(name: str) -> str:
     return name.strip().lstrip("#").lower()[:100]
 

@@ -65,3 +65,19 @@ async def list_timeline(session: AsyncSession, viewer: Account, list_id: str,
     lst = await lists_service.get_owned(session, viewer, list_id)
     members = await lists_repo.member_ids(session, lst.id)
     return await repo.list_from_db(session, lst, members, page)
+
+
+async def live_visible(session: AsyncSession, viewer: Account | None, timeline: str,
+                       ids: Sequence[int]) -> list[Status]:
+    """Which of `ids` (new statuses announced to a live stream) belong on `timeline` ("home",
+    "local", "public" or "tag:NAME") for the viewer: home membership, visibility, blocks and
+    mutes decided by the same statements as the pages. Newest first."""
+    if timeline == "home":
+        if viewer is None:
+            return []
+        rows = await repo.home_rows(session, viewer, sorted(set(ids), reverse=True))
+    elif timeline.startswith("tag:"):
+        rows = await repo.public_among(session, viewer, ids, tag=timeline[4:])
+    else:
+        rows = await repo.public_among(session, viewer, ids)
+    return list(rows)

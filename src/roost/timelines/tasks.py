@@ -1,5 +1,6 @@
 """Home-feed jobs. Without Redis the home timeline is read from the database and these jobs
-have nothing to do; with Redis they maintain each active follower's capped sorted set."""
+have nothing to do for it; with Redis they maintain each active follower's capped sorted set.
+Either way fan_out and unfan announce the post to live streams (timelines/live.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import runtime
 from roost.jobs import job
-from roost.timelines import feeds, tag_fanout
+from roost.timelines import feeds, live, tag_fanout
 
 
 @job("timelines.fan_out")
 async def fan_out(session: AsyncSession, *, status_id: int) -> None:
-    if runtime.redis() is None:
-        return
-    await feeds.fan_out(session, runtime.redis(), status_id)
+    if runtime.redis() is not None:
+        await feeds.fan_out(session, runtime.redis(), status_id)
+    await live.status_created(session, status_id)
 
 
 @job("timelines.unfan")
 async def unfan(session: AsyncSession, *, status_id: int, account_id: int) -> None:
-    if runtime.redis() is None:
-        return
-    await feeds.unfan(session, runtime.redis(), status_id, account_id)
+    if runtime.redis() is not None:
+        await feeds.unfan(session, runtime.redis(), status_id, account_id)
+    await live.status_deleted(session, status_id, account_id)
 
 
 @job("timelines.merge_account")

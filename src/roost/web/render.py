@@ -117,6 +117,7 @@ def render_html(request: Request, template: str, **ctx) -> tuple[str, str]:
         request=request, path=request.url.path, here=_here(request), site=_site(request),
         viewer=viewer,
         me=ser.account(viewer) if viewer is not None else None,
+        nav_unread=getattr(request.state, "unread", None),
         csrf_token=pages.csrf_token(settings, nonce), **ctx)
     return html, nonce
 

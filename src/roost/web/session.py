@@ -46,10 +46,20 @@ async def load_viewer(request: Request, session: AsyncSession, settings: Setting
     account = await session.get(Account, user.account_id) if user else None
     if user is not None:
         touch_active(session, user)  # as a bearer token does: home fan-out needs it
+    if account is not None and _whole_page(request):
+        from roost.notifications.service import unread_badge
+
+        request.state.unread = await unread_badge(session, account)  # the layout's badge
     request.state.web_viewer = account
     request.state.site = await site_settings.load(session, settings)
     await discover.load(request, session, account)  # the Discover column (trends, who to follow)
     return account
+
+
+def _whole_page(request: Request) -> bool:
+    """A GET for a whole page (not a fragment for app.js, not a live stream)."""
+    return (request.method == "GET" and request.headers.get("x-roost-fragment") != "1"
+            and "text/event-stream" not in request.headers.get("accept", ""))
 
 
 async def web_viewer(request: Request, session: DbSession, settings: AppSettings) -> Account | None:

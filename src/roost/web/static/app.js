@@ -493,6 +493,10 @@
       var mark = document.querySelector(".n-mark-read");
       if (mark) mark.remove();
       list.querySelectorAll(".notification.unread .n-head .visually-hidden").forEach(function (s) { s.remove(); });
+      document.querySelectorAll(".badge-count[data-unread]").forEach(function (b) {
+        b.setAttribute("data-unread", "0");
+        b.hidden = true;
+      });
     }).catch(function () { done = false; });
   }
 
@@ -503,4 +507,140 @@
 
   document.addEventListener("visibilitychange", schedule);
   schedule();
+})();
+
+// == live ==
+// Live updates (web/live.py): a feed marked data-live="home|local|public|tag:NAME" listens to
+// /live with EventSource. New posts are counted in a sticky "N new posts" bar (content never
+// jumps by itself); its button fetches the page's newer statuses as a fragment (since_id = the
+// newest shown) and puts them on top. The unread badge ([data-unread]) follows `notification`.
+// EventSource reconnects by itself (honouring retry:); if it gives up, we reopen with backoff.
+(function () {
+  "use strict";
+  if (!window.EventSource || !window.fetch) return;
+  var feed = document.querySelector("[data-live]");
+  var badges = document.querySelectorAll(".badge-count[data-unread]");
+  var kind = feed ? feed.getAttribute("data-live") : (badges.length ? "notifications" : null);
+  if (!kind) return;
+  if ((kind === "home" || kind === "notifications") && !document.querySelector("form[action='/logout']")) return;
+  var MAX = 40;  // the page size a fragment brings at most
+  var pending = [];
+  var bar = null;
+  var delay = 5000;
+
+  function setBadges(count) {
+    badges.forEach(function (b) {
+      b.setAttribute("data-unread", String(count));
+      var n = b.querySelector("[data-unread-n]");
+      if (n) n.textContent = count > 99 ? "99+" : String(count);
+      b.hidden = !count;
+    });
+  }
+
+  function shown(id) { return !!(feed && feed.querySelector('.status[data-id="' + id + '"]')); }
+
+  function newestId() {
+    var first = feed.querySelector(".status[data-id]");
+    return first ? first.getAttribute("data-id") : null;
+  }
+
+  function makeBar() {
+    bar = document.createElement("div");
+    bar.className = "live-bar";
+    bar.setAttribute("role", "status");
+    bar.setAttribute("aria-live", "polite");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button primary live-button";
+    button.hidden = true;
+    button.addEventListener("click", loadNew);
+    bar.appendChild(button);
+    feed.parentNode.insertBefore(bar, feed);
+  }
+
+  function renderBar() {
+    if (!bar) makeBar();
+    var button = bar.querySelector("button");
+    var n = pending.length;
+    button.textContent = n >= MAX ? MAX + "+ new posts" : n + (n === 1 ? " new post" : " new posts");
+    button.hidden = n === 0;
+    bar.classList.toggle("on", n > 0);
+  }
+
+  function loadNew() {
+    var button = bar.querySelector("button");
+    var since = newestId();
+    var whole = pending.length >= MAX || !since;
+    var url = location.pathname + (whole ? "" : "?since_id=" + encodeURIComponent(since));
+    button.setAttribute("aria-busy", "true");
+    fetch(url, { headers: { "X-Roost-Fragment": "1" }, credentials: "same-origin" })
+      .then(function (res) {
+        if (!res.ok) throw new Error("Could not load new posts (" + res.status + ").");
+        return res.text();
+      })
+      .then(function (html) {
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html;
+        var items = Array.prototype.filter.call(tpl.content.querySelectorAll("article.status"),
+          function (a) { return whole || !shown(a.getAttribute("data-id")); });
+        if (whole) {
+          feed.replaceChildren(tpl.content);
+        } else {
+          var empty = feed.querySelector(".empty");
+          if (empty) empty.remove();
+          var first = feed.firstChild;
+          items.forEach(function (a) { feed.insertBefore(a, first); });
+        }
+        pending = [];
+        renderBar();
+        var top = items[0];
+        if (top) {
+          top.setAttribute("tabindex", "-1");
+          top.focus({ preventScroll: true });
+          top.scrollIntoView({ block: "start" });
+          var head = document.querySelector(".column-head");
+          if (head) window.scrollBy(0, -head.offsetHeight - (bar ? bar.offsetHeight : 0));
+        }
+      })
+      .catch(function (err) {
+        var p = document.createElement("p");
+        p.className = "error small";
+        p.setAttribute("role", "alert");
+        p.textContent = err.message || "Network error. Try again.";
+        bar.appendChild(p);
+        setTimeout(function () { p.remove(); }, 6000);
+      })
+      .finally(function () { button.removeAttribute("aria-busy"); });
+  }
+
+  function open() {
+    var es = new EventSource("/live?timeline=" + encodeURIComponent(kind));
+    es.addEventListener("ready", function () {
+      delay = 5000;
+      if (feed) feed.setAttribute("data-live-state", "open");
+    });
+    if (feed) {
+      es.addEventListener("update", function (e) {
+        var id = JSON.parse(e.data).id;
+        if (shown(id) || pending.indexOf(id) !== -1) return;
+        pending.push(id);
+        renderBar();
+      });
+      es.addEventListener("delete", function (e) {
+        var id = JSON.parse(e.data).id;
+        var at = pending.indexOf(id);
+        if (at === -1) return;
+        pending.splice(at, 1);
+        renderBar();
+      });
+    }
+    es.addEventListener("notification", function (e) { setBadges(JSON.parse(e.data).count); });
+    es.onerror = function () {
+      if (feed) feed.setAttribute("data-live-state", "reconnecting");
+      if (es.readyState !== EventSource.CLOSED) return;  // it retries by itself
+      setTimeout(open, delay);  // refused (e.g. too many streams): try again later
+      delay = Math.min(delay * 2, 300000);
+    };
+  }
+  open();
 })();

@@ -1,0 +1,59 @@
+"""Realtime: the process's broker (broker.py), channel names, and publishing after commit.
+
+Channels (Mastodon's streaming model):
+  timeline:ACCOUNT_ID               a new status in that person's home ({"event": "update"})
+  user:ACCOUNT_ID:notification      a new notification for that person
+  public, public:local              new public posts (replies included, reposts not)
+  hashtag:NAME                      new public posts with #NAME (lower case)
+Messages: {"event": "update" | "delete" | "notification", "id": "<status or notification id>"}.
+See docs/subsystems/realtime.md."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import runtime
+from roost.db import after_commit
+from roost.realtime.broker import Broker, InProcessBroker, RedisBroker, Subscription, make_broker
+
+__all__ = ["Broker", "InProcessBroker", "RedisBroker", "Subscription", "broker", "hashtag",
+           "make_broker", "notifications", "publish_after_commit", "timeline"]
+
+PUBLIC, PUBLIC_LOCAL = "public", "public:local"
+TIMELINE_PREFIX = "timeline:"
+
+
+def timeline(account_id: int) -> str:
+    return f"{TIMELINE_PREFIX}{account_id}"
+
+
+def notifications(account_id: int) -> str:
+    return f"user:{account_id}:notification"
+
+
+def hashtag(name: str) -> str:
+    return f"hashtag:{name.lower()}"
+
+
+def broker() -> Broker:
+    """The process's broker (bound at start-up; an in-process one if nothing was bound)."""
+    if runtime.current.broker is None:
+        runtime.current.broker = InProcessBroker()
+    return runtime.current.broker
+
+
+def message(event: str, id_: int) -> dict:
+    return {"event": event, "id": str(id_)}
+
+
+def publish_after_commit(session: AsyncSession, items: list[tuple[str, dict]]) -> None:
+    """Publish (channel, message) pairs once this unit of work commits; nothing on rollback."""
+    if not items:
+        return
+
+    async def send() -> None:
+        b = broker()
+        for channel, msg in items:
+            await b.publish(channel, msg)
+
+    after_commit(session, send)
