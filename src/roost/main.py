@@ -14,6 +14,7 @@ from roost.auth.ratelimit import RateLimitHeaders
 from roost.config import Settings, get_settings
 from roost.db import Database
 from roost.kit.proxies import ProxyHeaders
+from roost.web.compression import WebGZip
 
 log = logging.getLogger("roost")
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.state.worker = None
     errors.install(app)
     app.add_middleware(DropNulFromQuery)
+    app.add_middleware(WebGZip)
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(ProxyHeaders, trusted=settings.trusted_proxies)  # outermost: sets the client
 

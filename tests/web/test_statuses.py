@@ -260,8 +260,10 @@ async def test_more_menu_for_own_and_others_posts(api, make):
     assert f'data-copy="http' in page and f'/@bob/{theirs.id}"' in page
     assert f'href="/statuses/{mine.id}/delete?next=/local"' in page
     assert f"/statuses/{theirs.id}/delete" not in page
-    assert f'action="/accounts/{bob.id}/mute"' in page and f'action="/accounts/{bob.id}/block"' in page
-    assert f'href="/accounts/{bob.id}/report"' in page
+    # mute opens its options, block its confirmation (app.js asks with confirm() and posts)
+    assert f'href="/accounts/{bob.id}/mute?next=/local"' in page
+    assert f'href="/accounts/{bob.id}/block?next=/local"' in page and "data-confirm-post=" in page
+    assert f'href="/accounts/{bob.id}/report?status_id={theirs.id}"' in page
     assert f"/accounts/{alice.id}/block" not in page
 
 
