@@ -148,6 +148,12 @@ async def test_aside_shows_trends_and_who_to_follow(api, make, db, run_jobs):
     aside = (await api.get("/home")).text
     aside = aside[aside.index('<aside'):]
     assert "Who to follow" in aside and ('href="/@bob"' in aside or 'href="/@carol"' in aside)
+    # once followed (here through the API, as another process would), no longer suggested
+    for person in (bob, carol):
+        await api.post(f"/api/v1/accounts/{person.account.id}/follow", headers=alice.headers)
+    aside = (await api.get("/home")).text
+    aside = aside[aside.index('<aside'):]
+    assert 'href="/@bob"' not in aside and 'href="/@carol"' not in aside
     # fragments (Load more, actions) carry no aside
     fragment = (await api.get("/local?max_id=1", headers={"X-Roost-Fragment": "1"})).text
     assert "Trending tags" not in fragment

@@ -78,7 +78,8 @@ async def trends(request: Request, session: AsyncSession) -> list[dict]:
 
 async def suggestions(request: Request, session: AsyncSession, viewer: Account) -> list[dict]:
     cache = _cache(request)
-    key = ("suggestions", viewer.id)
+    # following someone changes the count, so the next page asks again (in every process)
+    key = ("suggestions", viewer.id, viewer.following_count)
     found = cache.get(key)
     if found is None:
         rows = await suggestions_repo.suggestions(session, viewer.id, limit=SUGGESTIONS)
