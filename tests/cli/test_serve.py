@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import signal
 import subprocess
+import urllib.request
 
 import pytest
 from sqlalchemy import text
@@ -41,11 +42,16 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path):
         assert instance["uri"] == f"127.0.0.1:{port}"
         public = wait_for_json(f"http://127.0.0.1:{port}/api/v1/timelines/public", proc)
         assert public == []
+        # the web app is served by the same process
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
+            html = page.read().decode()
+        assert page.status == 200 and 'href="/signup"' in html and 'href="/login"' in html
     finally:
         out = stop(proc)
     assert proc.returncode == 0, out
     assert "Applying 1 database migration (0001)" in out
     assert f"Roost is running at http://127.0.0.1:{port}" in out
+    assert f"Web app:       http://127.0.0.1:{port}/  (open it in a browser" in out
     assert "Jobs:          in this process" in out
     assert out.rstrip().endswith("Roost stopped.")
     assert "Traceback" not in out

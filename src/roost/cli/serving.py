@@ -93,6 +93,7 @@ def banner_lines(settings: Settings, workers: bool) -> list[str]:
     return [
         "",
         f"Roost is running at {settings.base_url}",
+        f"  Web app:       {settings.base_url}/  (open it in a browser: sign up or sign in)",
         f"  Mastodon API:  {settings.base_url}/api/v1/  (point any Mastodon app at {settings.base_url})",
         f"  Database:      {describe_database(settings)}",
         f"  Redis:         {mask_url(settings.redis_url) or 'not used'}",
