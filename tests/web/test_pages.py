@@ -283,3 +283,13 @@ def test_relative_times():
     assert reltime(now - timedelta(days=2), now) == "2d"
     assert reltime(now - timedelta(days=20), now) == "Nov 5"
     assert reltime("2025-03-01T10:00:00.000Z", now) == "Mar 1, 2025"
+
+
+async def test_pages_link_a_favicon_that_is_served(api):
+    for path in ("/", "/login", "/oauth/authorize?client_id=x&response_type=code&redirect_uri=urn:ietf:wg:oauth:2.0:oob"):
+        page = (await api.get(path)).text
+        href = re.search(r'<link rel="icon" href="(/static/favicon\.[0-9a-f]{12}\.svg)"', page)
+        assert href, path
+    icon = await api.get(href.group(1))
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert "immutable" in icon.headers["cache-control"] and icon.content.startswith(b"<svg")
