@@ -48,7 +48,7 @@ def git_commit() -> str:
 
 
 async def find_targets(db) -> dict[str, str]:  # noqa: ANN001
-    """From the seeded data: the public thread with the most posts and the most used hashtag."""
+    """From the seeded data: the thread with the most public posts and the most used hashtag."""
     from sqlalchemy import func, select
 
     from roost.models import Account, Status
@@ -57,12 +57,14 @@ async def find_targets(db) -> dict[str, str]:  # noqa: ANN001
     async with db.session() as session:
         size = func.count(Status.id)
         thread_id = (await session.execute(
-            select(Status.thread_id).where(Status.deleted_at.is_(None), Status.reblog_of_id.is_(None))
+            select(Status.thread_id).where(Status.deleted_at.is_(None), Status.reblog_of_id.is_(None),
+                                           Status.visibility == "public")
             .group_by(Status.thread_id).order_by(size.desc(), Status.thread_id).limit(1))).scalar_one()
         root, author = (await session.execute(
             select(Status.id, Account.username).join(Account, Account.id == Status.account_id)
             .where(Status.id == thread_id))).one()
-        posts = (await session.execute(select(size).where(Status.thread_id == thread_id))).scalar_one()
+        posts = (await session.execute(select(size).where(Status.thread_id == thread_id,
+                                                          Status.deleted_at.is_(None)))).scalar_one()
         tag = (await session.execute(
             select(Tag.name).join(StatusTag, StatusTag.tag_id == Tag.id)
             .group_by(Tag.name).order_by(func.count().desc(), Tag.name).limit(1))).scalar_one()
@@ -97,14 +99,16 @@ async def measure(client, path: str, reads: int, counter: dict) -> dict:  # noqa
     for _ in range(WARM_UP):
         await fetch_sent(client, path)
     counter["n"] = 0
-    sent = 0
+    sent, per_request = 0, []
     t0, w0 = cpu_seconds(), time.monotonic()
     for _ in range(reads):
+        before = counter["n"]
         sent = await fetch_sent(client, path)
+        per_request.append(counter["n"] - before)
     cpu, wall = cpu_seconds() - t0, time.monotonic() - w0
-    statements = counter["n"]
     return {"path": path, "cpu_ms": 1000 * cpu / reads, "wall_ms": 1000 * wall / reads,
-            "statements": statements / reads, "html_bytes": len(plain.content), "sent_bytes": sent,
+            "statements": sum(per_request) / reads, "statements_min": min(per_request),
+            "statements_max": max(per_request), "html_bytes": len(plain.content), "sent_bytes": sent,
             "statuses": plain.text.count('<article class="status')}
 
 
@@ -162,7 +166,7 @@ async def run(args: argparse.Namespace) -> dict:
                         row["viewer"] = who
                         pages.append(row)
                         print(f"  {who:<10} {path:<40} {row['cpu_ms']:6.2f} ms "
-                              f"{row['statements']:5.1f} statements", flush=True)
+                              f"{statements(row)} statements", flush=True)
                 assets = await asset_sizes(me, home.text)
     html = next(p for p in pages if p["path"] == "/home" and p["viewer"] == "signed in")
     weight = {"sent_bytes": html["sent_bytes"] + sum(a["sent_bytes"] for a in assets.values()),
@@ -177,18 +181,26 @@ def kb(n: float) -> str:
     return f"{n / 1024:.1f} KB"
 
 
+def statements(p: dict) -> str:
+    """Per request: the count, or the mean and the range when requests differed."""
+    if p["statements_min"] == p["statements_max"]:
+        return str(p["statements_min"])
+    return f"{p['statements']:.2f} ({p['statements_min']}–{p['statements_max']})"
+
+
 def table(result: dict) -> str:
     lines = ["| viewer | page | CPU ms/req | statements/req | HTML raw | sent (gzip) | statuses |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for p in result["pages"]:
-        lines.append(f"| {p['viewer']} | `{p['path']}` | {p['cpu_ms']:.2f} | {p['statements']:g} | "
+        lines.append(f"| {p['viewer']} | `{p['path']}` | {p['cpu_ms']:.2f} | {statements(p)} | "
                      f"{kb(p['html_bytes'])} | {kb(p['sent_bytes'])} | {p['statuses']} |")
     lines.append("")
-    for kind, a in result["assets"].items():
+    for a in result["assets"].values():
         lines.append(f"- `{a['url']}`: {kb(a['raw_bytes'])} raw, {kb(a['sent_bytes'])} sent (gzip)")
     w = result["home_weight"]
     lines.append(f"- home page weight (html + css + js): {kb(w['sent_bytes'])} sent, "
                  f"{kb(w['raw_bytes'])} raw")
+    lines.append(f"- the thread page is the demo's longest thread: {result['thread_posts']} posts")
     lines.append(f"\n{result['reads']} requests per page after {WARM_UP} warm-up; load average "
                  f"{result['load_avg']:.1f} at the end; commit {result['commit']}, {result['date']}")
     return "\n".join(lines)
