@@ -76,7 +76,9 @@ async def run(args: argparse.Namespace) -> None:
             print(f"[{state.split(' in ')[0]}] " + " ".join(sql.split())[:args.trace])
 
     async with app.router.lifespan_context(app):
-        event.listen(app.state.db.engine.sync_engine, "before_cursor_execute", count)
+        for engine in (app.state.db.engine, app.state.db.read_engine):  # SQLite reads: their own
+            if engine is not None:
+                event.listen(engine.sync_engine, "before_cursor_execute", count)
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://roost.test") as c:
             max_ids: dict[int, str] = {}
 

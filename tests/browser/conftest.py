@@ -68,6 +68,16 @@ async def nojs_context(browser):
     await ctx.close()
 
 
+async def sign_in(page, base: str, user: "User", next_path: str | None = None) -> None:  # noqa: ANN001
+    """Sign `user` in through the web app's /login form (to `next_path`, else /), and wait for
+    the page it lands on."""
+    await page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
+    await page.get_by_label("Email or username").fill(user.username)
+    await page.get_by_label("Password").fill(user.password)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(f"{base}{next_path or '/'}")
+
+
 async def screenshot(page, name: str) -> list[Path]:  # noqa: ANN001
     """Save the page at desktop (1280×800) and phone (390×844) widths as NAME-desktop.png and
     NAME-phone.png; the page is left at the size it had."""

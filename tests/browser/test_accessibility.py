@@ -10,7 +10,7 @@ import io
 import pytest
 from axe_playwright_python.async_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
          "resultTypes": ["violations"]}
@@ -47,14 +47,6 @@ async def audit(page, url: str) -> list[str]:  # noqa: ANN001
             if found:
                 problems.append(f"{url} [{scheme}, {size['width']}px]:\n{describe(found)}")
     return problems
-
-
-async def sign_in_browser(page, base: str, user) -> None:  # noqa: ANN001
-    await page.goto(f"{base}/login")
-    await page.get_by_label("Email or username").fill(user.username)
-    await page.get_by_label("Password").fill(user.password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{base}/**")
 
 
 @pytest.fixture
@@ -98,7 +90,7 @@ async def test_anonymous_pages_pass_axe(page, browser_server, scene):
 
 async def test_signed_in_pages_pass_axe(page, browser_server, scene):
     alice, _, names = scene
-    await sign_in_browser(page, browser_server.url, alice)
+    await sign_in(page, browser_server.url, alice)
     problems = []
     for path in SIGNED_IN:
         problems += await audit(page, browser_server.url + path.format(**names))

@@ -8,7 +8,7 @@ import re
 
 from PIL import Image
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 ALT = "A red rectangle on a plain background"
 
@@ -16,10 +16,7 @@ ALT = "A red rectangle on a plain background"
 async def test_compose_with_a_picture(page, browser_server, server_api, tmp_path):
     user = await server_api.user("composer")
     base = browser_server.url
-    await page.goto(f"{base}/login?next=/compose")
-    await page.get_by_label("Email or username").fill(user.username)
-    await page.get_by_label("Password").fill(user.password)
-    await page.get_by_role("button", name="Sign in").click()
+    await sign_in(page, base, user, "/compose")
     await page.get_by_role("heading", name="New post").wait_for()
 
     counter = page.locator("#composer-new-count")

@@ -72,8 +72,12 @@ async def test_journey_without_javascript(nojs_context, browser_server, server_a
     # bob likes it (through the API): the notification is on the page
     mine = page.url.rsplit("/", 1)[1]
     await server_api.call(bob, "POST", f"/api/v1/statuses/{mine}/favourite")
-    await page.goto(f"{base}/notifications")
-    text = await page.locator("main").inner_text()
+    for _ in range(40):  # notifications are made by a background job: allow it a moment
+        await page.goto(f"{base}/notifications")
+        text = await page.locator("main").inner_text()
+        if "liked your post" in text:
+            break
+        await page.wait_for_timeout(250)
     assert "liked your post" in text and "The river at dawn" in text
     assert "followed you" not in text  # bob did not follow back: nothing made up
     for path in await screenshot(page, "journey-nojs-notifications"):

@@ -3,7 +3,7 @@ its button puts the post on top without reloading the page; the unread badge fol
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 
 async def test_new_post_bar_and_unread_badge(page, browser_server, server_api):
@@ -11,11 +11,7 @@ async def test_new_post_bar_and_unread_badge(page, browser_server, server_api):
     await server_api.call(alice, "POST", f"/api/v1/accounts/{bob.id}/follow")
     await server_api.call(bob, "POST", "/api/v1/statuses", data={"status": "an older post"})
 
-    await page.goto(f"{browser_server.url}/login?next=/home")
-    await page.get_by_label("Email or username").fill(alice.username)
-    await page.get_by_label("Password").fill(alice.password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/home")
+    await sign_in(page, browser_server.url, alice, "/home")
     await page.locator('#feed[data-live="home"][data-live-state="open"]').wait_for(timeout=10000)
     await page.evaluate("window.__sameDocument = 'yes'")
     badge = page.locator(".main-nav [data-unread]")

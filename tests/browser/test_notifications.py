@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 
 async def _wait_for(check, timeout: float = 15.0):  # noqa: ANN001, ANN202
@@ -34,11 +34,7 @@ async def test_notifications_are_seen_and_marked_read(page, browser_server, serv
     notes = await _wait_for(both_arrived)
     assert notes and {n["type"] for n in notes} == {"favourite", "mention"}
 
-    await page.goto(f"{browser_server.url}/login")
-    await page.get_by_label("Email or username").fill(alice.username)
-    await page.get_by_label("Password").fill(alice.password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{browser_server.url}/")
+    await sign_in(page, browser_server.url, alice)
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
     await page.wait_for_url("**/notifications")
 

@@ -3,7 +3,7 @@ button changes in place, no reload), and find yourself among their followers."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 
 async def test_follow_from_a_profile(page, browser_server, server_api):
@@ -13,11 +13,7 @@ async def test_follow_from_a_profile(page, browser_server, server_api):
                           data={"display_name": "Star Person", "note": "I post about stars."})
     await server_api.call(them, "POST", "/api/v1/statuses", data={"status": "Look up tonight!"})
 
-    await page.goto(f"{browser_server.url}/login")
-    await page.get_by_label("Email or username").fill(me.username)
-    await page.get_by_label("Password").fill(me.password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{browser_server.url}/")
+    await sign_in(page, browser_server.url, me)
 
     await page.goto(f"{browser_server.url}/@{them.username}")
     main = page.locator("main")

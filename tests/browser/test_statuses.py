@@ -4,7 +4,7 @@ then delete one's own post through the More menu."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 
 async def test_thread_like_bookmark_and_delete(page, browser_server, server_api):
@@ -22,11 +22,7 @@ async def test_thread_like_bookmark_and_delete(page, browser_server, server_api)
     mine = (await server_api.call(reader, "POST", "/api/v1/statuses",
                                   data={"status": "A post I will regret"})).json()
 
-    await page.goto(f"{base}/login")
-    await page.get_by_label("Email or username").fill(reader.username)
-    await page.get_by_label("Password").fill(reader.password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{base}/")
+    await sign_in(page, base, reader)
 
     await page.goto(f"{base}/@{author.username}/{root['id']}")
     focal = page.locator(f"#s-{root['id']}")
@@ -76,11 +72,7 @@ async def test_like_and_delete_without_javascript(nojs_context, browser_server, 
     base = browser_server.url
     post = (await server_api.call(me, "POST", "/api/v1/statuses",
                                   data={"status": "Typed without any script"})).json()
-    await page.goto(f"{base}/login")
-    await page.get_by_label("Email or username").fill(me.username)
-    await page.get_by_label("Password").fill(me.password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{base}/")
+    await sign_in(page, base, me)
 
     thread = f"{base}/@{me.username}/{post['id']}"
     await page.goto(thread)
