@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     login_failures_per_ip: int = Field(30, ge=1, description="failed sign-ins per 5 minutes per IP")
     login_failures_per_account: int = Field(10, ge=1, description="failed sign-ins per 5 minutes")
 
+    ai_toxicity_refuse: float = Field(
+        0.8, ge=0, le=1, description="AI moderation: refuse a prompt or text whose toxicity score "
+        "reaches this")
+    ai_nsfw_sensitive: float = Field(
+        0.6, ge=0, le=1, description="AI moderation: show an image behind a warning when its NSFW "
+        "score reaches this")
+    ai_nsfw_refuse: float = Field(
+        0.9, ge=0, le=1, description="AI moderation: refuse an image whose NSFW score reaches this")
+    ai_moderation_blocklist: str = Field(
+        "", description="AI moderation: a file of terms (one a line; `re:` for a regular "
+        "expression) refused in prompts and texts, beside the built-in few")
+
     @field_validator("database_url")
     @classmethod
     def _check_db_url(cls, v: str | None) -> str | None:

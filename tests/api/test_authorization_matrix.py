@@ -217,6 +217,7 @@ ACCESS = {
     ("GET", "/api/v1/directory"): ("maybe_user", "read:accounts"),
     ("POST", "/api/v1/reports"): ("user", "write:reports"),
     ("GET", "/api/v1/admin/reports"): ("user", "admin:read:reports"),
+    ("GET", "/api/v1/admin/roost/ai_moderation"): ("user", "admin:read"),
     ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/reopen"): ("user", "admin:write:reports"),

@@ -217,11 +217,13 @@ def jobs(limit: int, data_dir) -> None:  # noqa: ANN001
                    f"after {j.attempts} attempts: {error[0]}")
 
 
-from roost.cli.announcements import announcements  # noqa: E402 - subgroups of `roost admin`
+from roost.ai.moderation.cli import ai_moderation  # noqa: E402 - subgroups of `roost admin`
+from roost.cli.announcements import announcements  # noqa: E402
 from roost.cli.emoji import emoji  # noqa: E402
 from roost.cli.reports import reports  # noqa: E402
 from roost.cli.trends import trends  # noqa: E402
 
+admin.add_command(ai_moderation)
 admin.add_command(announcements)
 admin.add_command(emoji)
 admin.add_command(reports)

@@ -581,3 +581,14 @@ class TagUnfeatured(EventData):
     featured_tag_id: str
     account_id: str
     tag: str
+
+
+@event_type("ai.moderation_decided")
+class AiModerationDecided(EventData):
+    """A prompt, text or image was checked (the decision's row holds the scores and reason)."""
+    decision_id: str
+    account_id: str | None = None
+    subject_kind: str
+    subject_id: str | None = None
+    verdict: str
+    provider: str

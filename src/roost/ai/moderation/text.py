@@ -1,0 +1,66 @@
+"""The built-in text check: alt-profanity-check's linear model (toxicity score) plus the blocklist.
+The model loads on first use, once per process, under a lock."""
+
+from __future__ import annotations
+
+import threading
+from importlib import metadata, resources
+
+from roost.ai.moderation.base import Verdict, allowed, refused
+from roost.ai.moderation.blocklist import Blocklist
+
+ABUSIVE = "it contains abusive language"
+BLOCKED = "it contains a term this server does not allow"
+
+_lock = threading.Lock()
+_model = None
+
+
+def _load():  # noqa: ANN202
+    """(vectorizer, classifier) from the package's own files; no network."""
+    global _model
+    with _lock:
+        if _model is None:
+            import joblib
+
+            data = resources.files("profanity_check") / "data"
+            _model = (joblib.load(data / "vectorizer.joblib"), joblib.load(data / "model.joblib"))
+        return _model
+
+
+def toxicity(texts: list[str]) -> list[float]:
+    """The model's probability that each text is abusive, in [0, 1]."""
+    if not texts:
+        return []
+    vectorizer, model = _load()
+    return [float(p) for p in model.predict_proba(vectorizer.transform(texts))[:, 1]]
+
+
+class BuiltinTextModerator:
+    """Refuses text whose toxicity reaches `refuse_at`, or that holds a blocklisted term."""
+
+    def __init__(self, *, refuse_at: float = 0.8, blocklist: Blocklist | None = None) -> None:
+        self.refuse_at = refuse_at
+        self.blocklist = blocklist
+        self.name = f"alt-profanity-check {metadata.version('alt-profanity-check')} + blocklist"
+
+    def check(self, text: str) -> Verdict:
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: list[str]) -> list[Verdict]:
+        """One model call for many texts (cheaper than one each)."""
+        return [self._verdict(text, score) for text, score in zip(texts, toxicity(texts), strict=True)]
+
+    def _verdict(self, text: str, score: float) -> Verdict:
+        categories = {"toxicity": round(score, 4)}
+        term = self.blocklist.find(text) if self.blocklist else None
+        if term is not None:
+            return refused(self.name, {**categories, "blocklist": 1.0}, BLOCKED)
+        if score >= self.refuse_at:
+            return refused(self.name, categories, ABUSIVE)
+        return allowed(self.name, categories)
+
+
+def warm() -> None:
+    """Load the model now (e.g. at worker start) rather than on the first check."""
+    _load()
