@@ -197,3 +197,12 @@ async def test_batched_text_checks_agree_with_single_ones():
     moderator = service.text_moderator()
     texts = [CLEAN, ABUSIVE, "they are all subhuman"]
     assert moderator.check_many(texts) == [moderator.check(t) for t in texts]
+
+
+def test_toxicity_scores_are_the_libraries_own():
+    """text.toxicity computes alt-profanity-check's predict_prob without its per-call overhead."""
+    import profanity_check
+
+    texts = [CLEAN, ABUSIVE, "go kill yourself", "nazi scum", "a bowl of pears", ""]
+    expected = profanity_check.predict_prob(texts)
+    assert text_check.toxicity(texts) == pytest.approx(list(expected), abs=1e-9)

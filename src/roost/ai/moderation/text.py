@@ -17,23 +17,49 @@ _model = None
 
 
 def _load():  # noqa: ANN202
-    """(vectorizer, classifier) from the package's own files; no network."""
+    """(vectorizer, scorer) from the package's own files; no network."""
     global _model
     with _lock:
         if _model is None:
             import joblib
 
             data = resources.files("profanity_check") / "data"
-            _model = (joblib.load(data / "vectorizer.joblib"), joblib.load(data / "model.joblib"))
+            vectorizer, classifier = (joblib.load(data / "vectorizer.joblib"),
+                                      joblib.load(data / "model.joblib"))
+            _model = (vectorizer, _linear_scorer(classifier) or
+                      (lambda x: classifier.predict_proba(x)[:, 1]))
         return _model
+
+
+def _linear_scorer(classifier):  # noqa: ANN001, ANN202
+    """The model is a CalibratedClassifierCV of 5 linear SVMs with sigmoid calibration; its
+    predict_proba spends ~2 ms a call in validation. The same sums as plain numpy arrays give
+    identical scores in ~0.1 ms. None (use predict_proba) if the model is not of that shape."""
+    import numpy as np
+
+    try:
+        folds = classifier.calibrated_classifiers_
+        weights = np.stack([f.estimator.coef_.ravel() for f in folds]).T
+        bias = np.array([float(np.ravel(f.estimator.intercept_)[0]) for f in folds])
+        a = np.array([f.calibrators[0].a_ for f in folds])
+        b = np.array([f.calibrators[0].b_ for f in folds])
+        if list(classifier.classes_) != [0, 1] or weights.ndim != 2:
+            return None
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
+
+    def score(x):  # noqa: ANN001, ANN202
+        return (1.0 / (1.0 + np.exp(a * (x @ weights + bias) + b))).mean(axis=1)
+
+    return score
 
 
 def toxicity(texts: list[str]) -> list[float]:
     """The model's probability that each text is abusive, in [0, 1]."""
     if not texts:
         return []
-    vectorizer, model = _load()
-    return [float(p) for p in model.predict_proba(vectorizer.transform(texts))[:, 1]]
+    vectorizer, score = _load()
+    return [float(p) for p in score(vectorizer.transform(texts))]
 
 
 class BuiltinTextModerator:
