@@ -12,6 +12,12 @@ from pathlib import Path
 import httpx
 
 PG_URL = os.environ.get("ROOST_TEST_DATABASE_URL") or None
+
+# every migration a fresh database gets, and the progress line that says so
+MIGRATIONS = sorted(p.name[:4] for p in (Path(__file__).resolve().parents[2] / "src" / "roost" /
+                                          "migrations" / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+APPLYING = (f"Applying {len(MIGRATIONS)} database migration{'s' if len(MIGRATIONS) > 1 else ''} "
+            f"({', '.join(MIGRATIONS)})")
 REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL") or None
 
 

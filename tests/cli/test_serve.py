@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.cli.helpers import (PG_URL, REDIS_URL, clean_env, free_port, roost, run,
+from tests.cli.helpers import (APPLYING, PG_URL, REDIS_URL, clean_env, free_port, roost, run,
                                wait_for_json)
 
 
@@ -49,7 +49,7 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path):
     finally:
         out = stop(proc)
     assert proc.returncode == 0, out
-    assert "Applying 1 database migration (0001)" in out
+    assert APPLYING in out
     assert f"Roost is running at http://127.0.0.1:{port}" in out
     assert f"Web app:       http://127.0.0.1:{port}/  (open it in a browser" in out
     assert "Jobs:          in this process" in out
@@ -97,7 +97,7 @@ def test_serve_on_a_fresh_postgresql_database(tmp_path):
         created = run(roost("admin", "create-user", "pgadmin", "--email", "pg@example.com",
                             "--password", "long enough", "--admin"), env)
         assert created.returncode == 0, created.stderr
-        assert "Applying 1 database migration" in created.stderr
+        assert APPLYING in created.stderr
 
         port = free_port()
         proc = serve(env, port)
