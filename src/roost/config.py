@@ -70,6 +70,24 @@ class Settings(BaseSettings):
     login_failures_per_ip: int = Field(30, ge=1, description="failed sign-ins per 5 minutes per IP")
     login_failures_per_account: int = Field(10, ge=1, description="failed sign-ins per 5 minutes")
 
+    ai_image_provider: str = Field(
+        "builtin", description="what draws generated images: `builtin` (Roost's sketch "
+                               "generator, offline, no GPU)")
+    ai_embeddings_provider: str = Field(
+        "builtin", description="what embeds text: `builtin` (all-MiniLM-L6-v2 int8 on "
+                               "onnxruntime, offline)")
+
+    @field_validator("ai_image_provider", "ai_embeddings_provider")
+    @classmethod
+    def _check_ai_provider(cls, v: str, info) -> str:
+        from roost.ai import registry
+
+        table = registry.IMAGES if info.field_name == "ai_image_provider" else registry.EMBEDDINGS
+        v = v.strip().lower()
+        if v not in table:
+            raise ValueError(f"must be one of {', '.join(table)} (got {v!r})")
+        return v
+
     @field_validator("database_url")
     @classmethod
     def _check_db_url(cls, v: str | None) -> str | None:
