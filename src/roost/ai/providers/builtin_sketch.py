@@ -62,7 +62,7 @@ def render(plan: Plan, width: int, height: int, seed: int) -> Image.Image:
             pal = replace(pal, far=mix(pal.far, colour, 0.55), mid=mix(pal.mid, colour, 0.45),
                           near=mix(pal.near, colour, 0.3), water=mix(pal.water, colour, 0.5))
     cv = Canvas(Image.new("RGB", (width * ss, height * ss)), pal, rng, horizon=height * ss // 2,
-                colours=list(plan.colours))
+                colours=list(plan.colours), plan=plan)
     _compose(cv, plan)
     img = cv.img.resize((width, height), Image.LANCZOS) if ss > 1 else cv.img
     if rng.random() < 0.5:
@@ -76,7 +76,6 @@ BEHIND = ("sun", "moon", "rainbow")   # sky things the land covers
 def _compose(cv: Canvas, plan: Plan) -> None:
     rng, pal = cv.rng, cv.pal
     objects = list(plan.objects)
-    cv.plan = plan
     outdoor = plan.scene not in ("abstract", "indoor", "space")
     sky_things = [o for o in objects if OBJECTS[o][1] == "sky"]
     if outdoor and "sun" not in objects and "moon" not in objects:
@@ -166,7 +165,7 @@ def _draw_ground(cv: Canvas, plan: Plan, objects: list[str], rng: random.Random)
     for i in order:
         name = on_land[i]
         fn, _, rel, _ = OBJECTS[name]
-        hero = 1.25 if i == 0 else 1.0
+        hero = (1.25 if i == 0 else 1.0) * (1.4 if plan.scene == "indoor" else 1.0)
         cv.colours = _colours_for(plan, name)
         s = short * rel * hero * rng.uniform(0.85, 1.1) * (0.8 if n > 2 else 1)
         x = cv.w * (xs[i] + rng.uniform(-0.06, 0.06))

@@ -117,7 +117,9 @@ def dog(cv: Canvas, x, base, s) -> None:
 
 def tree(cv: Canvas, x, base, s) -> None:
     leaf = cv.colours[0] if cv.colours else (
-        mix(cv.pal.mid, (70, 140, 70), 0.4) if cv.pal.name not in ("autumn",) else cv.pal.accent2)
+        mix((78, 148, 72), cv.pal.mid, 0.3) if cv.pal.name != "autumn" else cv.pal.accent2)
+    if cv.pal.night:
+        leaf = shade(leaf, -0.5)
     trunk = mix(cv.pal.ink, (110, 70, 40), 0.6)
     u = s / 10
     cv.draw.polygon([(x - 0.6 * u, base), (x - 0.35 * u, base - 5 * u), (x + 0.35 * u, base - 5 * u),
@@ -149,8 +151,17 @@ def house(cv: Canvas, x, base, s) -> None:
 
 
 def flower(cv: Canvas, x, base, s) -> None:
-    """A cluster of three flowers."""
+    """A cluster of three flowers (in a vase, indoors)."""
     stem = mix(cv.pal.mid, (60, 130, 60), 0.5)
+    if cv.plan is not None and cv.plan.scene == "indoor":
+        u = s / 10
+        glass = mix(cv.pal.accent2, (255, 255, 255), 0.35)
+        cv.draw.polygon([(x - 1.6 * u, base - 4.5 * u), (x + 1.6 * u, base - 4.5 * u),
+                         (x + 2.4 * u, base - 1.5 * u), (x + 1.5 * u, base), (x - 1.5 * u, base),
+                         (x - 2.4 * u, base - 1.5 * u)], fill=glass)
+        cv.draw.rectangle((x - 1.2 * u, base - 5.2 * u, x + 1.2 * u, base - 4.4 * u),
+                          fill=shade(glass, -0.15))
+        base -= 4.6 * u
     for i, (dx, k) in enumerate(((0, 1.0), (-2.8, 0.72), (2.6, 0.8))):
         u = s / 10 * k
         fx, fy = x + dx * s / 10, base - 7 * u

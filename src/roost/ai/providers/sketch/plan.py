@@ -32,7 +32,8 @@ WORDS = {  # unambiguous words that name a subject, a scene or a palette outrigh
     "bird": "bird", "birds": "bird", "sparrow": "bird", "robin": "bird", "sun": "sun",
     "moon": "moon",
     "mountain": "@mountains", "mountains": "@mountains", "alps": "@mountains",
-    "sea": "@sea", "ocean": "@sea", "beach": "@sea", "lake": "@sea", "waves": "@sea",
+    "sea": "@sea", "ocean": "@sea", "harbour": "@sea", "harbor": "@sea", "bay": "@sea",
+    "river": "@sea", "coast": "@sea", "beach": "@sea", "lake": "@sea", "waves": "@sea",
     "city": "@city", "skyline": "@city", "skyscrapers": "@city", "forest": "@forest",
     "woods": "@forest", "desert": "@desert", "dunes": "@desert", "snow": "@snow",
     "space": "@space", "galaxy": "@space", "planet": "@space", "abstract": "@abstract",
@@ -41,6 +42,7 @@ WORDS = {  # unambiguous words that name a subject, a scene or a palette outrigh
     "sunset": "%sunset", "dusk": "%sunset", "night": "%night", "midnight": "%night",
     "neon": "%neon", "cyberpunk": "%neon", "pastel": "%pastel", "dawn": "%dawn",
     "sunrise": "%dawn", "autumn": "%autumn", "fall": "%autumn", "winter": "%winter",
+    "snowy": "%winter", "sunny": "%day", "starry": "%night", "moonlit": "%night",
     "monochrome": "%monochrome",
 }
 STYLE_WORDS = {"watercolor": "watercolour", "watercolour": "watercolour", "painting": "watercolour",
@@ -49,6 +51,7 @@ STYLE_WORDS = {"watercolor": "watercolour", "watercolour": "watercolour", "paint
                "print": "poster", "flat": "flat", "vector": "flat"}
 SPLIT = re.compile(r"[,.;:!?]|\b(?:and|with|under|over|on|in|at|near|by|beside|above|below|"
                    r"behind|beneath|through|across|from|into|during)\b")
+STOP = {"two", "three", "few", "many", "big", "small", "little", "tiny", "huge", "old", "new"}
 ARTICLES = re.compile(r"\b(?:a|an|the|some|my|our|its|their|of)\b")
 
 
@@ -60,6 +63,8 @@ class Plan:
     style: str
     colours: tuple[RGB, ...]                      # colour words naming no subject
     tints: tuple[tuple[str, RGB], ...] = ()       # "a red boat": (("boat", red),); "@scene" too
+    backdrop: str | None = None                   # land seen across the water: "a lake in the
+                                                  # mountains" is sea with a mountains backdrop
 
 
 class Matcher:
@@ -95,11 +100,13 @@ class Matcher:
 
         objects: list[str] = []
         scene = palette = None
+        named_scenes: list[str] = []
         for w in words:  # words first, in the order the prompt names them
             hit = WORDS.get(w)
             if hit is None:
                 continue
             if hit[0] == "@":
+                named_scenes.append(hit[1:])
                 scene = scene or hit[1:]
             elif hit[0] == "%":
                 palette = palette or hit[1:]
@@ -110,6 +117,8 @@ class Matcher:
             rest = []  # phrases that name no subject may name the scene
             for i in range(len(phrases)):
                 j = int(obj_sim[i].argmax())
+                if all(w in WORDS or w in STOP for w in phrases[i].split()):
+                    continue  # the words already said what this phrase names
                 if obj_sim[i, j] < OBJECT_MATCH:
                     rest.append(i)
                 elif self.objects[j] not in objects:
@@ -124,8 +133,18 @@ class Matcher:
         chosen_style = style or next((STYLE_WORDS[w] for w in words if w in STYLE_WORDS), "flat")
         colours, tints = _colours(words)
         scene = scene or _scene_for(objects, palette)
+        backdrop = None
+        if scene in BACKDROPS and any(OBJECTS[o][1] == "water" for o in objects):
+            named_scenes.append("sea")
+        if "sea" in named_scenes:
+            backdrop = next((s for s in named_scenes if s in BACKDROPS), None)
+            scene = "sea" if backdrop else scene
         palette = palette or _palette_for(scene)
-        return Plan(scene, tuple(objects[:MAX_OBJECTS]), palette, chosen_style, colours, tints)
+        return Plan(scene, tuple(objects[:MAX_OBJECTS]), palette, chosen_style, colours, tints,
+                    backdrop)
+
+
+BACKDROPS = ("mountains", "city", "forest")
 
 
 def _colours(words: list[str]) -> tuple[tuple[RGB, ...], tuple[tuple[str, RGB], ...]]:

@@ -88,6 +88,22 @@ def sea(cv: Canvas) -> None:
     cv.water = True
     sky(cv)
     p, rng, u = cv.pal, cv.rng, cv.unit
+    backdrop = cv.plan.backdrop if cv.plan is not None else None
+    if backdrop == "mountains":
+        pts = cv.ridge(cv.horizon, cv.h * 0.3, 0.35, cv.fade(p.far, 0.5), peaks=rng.choice((2, 3)))
+        _snowcaps(cv, pts, cv.horizon - cv.h * 0.2, cv.fade(p.light, 0.2))
+        cv.ridge(cv.horizon, cv.h * 0.12, 0.3, cv.fade(shade(p.far, -0.2), 0.2), peaks=4)
+    elif backdrop == "city":
+        skyline(cv, cv.horizon, 0.3)
+    elif backdrop == "forest":
+        x = 0.0
+        while x < cv.w:
+            pine(cv, x, cv.horizon, cv.h * rng.uniform(0.08, 0.14), cv.fade(p.mid, 0.3))
+            x += cv.h * rng.uniform(0.03, 0.05)
+    elif rng.random() < 0.5:  # a distant headland
+        x0 = rng.choice((-0.1, 0.55)) * cv.w
+        cv.draw.chord((x0, cv.horizon - cv.h * 0.06, x0 + cv.w * rng.uniform(0.35, 0.55),
+                       cv.horizon + cv.h * 0.06), 180, 360, fill=cv.fade(p.far, 0.5))
     cv.gradient((0, cv.horizon, cv.w, cv.h),
                 [mix(p.water, p.sky[2], 0.35), p.water, shade(p.water, -0.35)])
     for k in range(int(26 * cv.h / cv.w) + 10):
@@ -113,28 +129,34 @@ def reflect_sun(cv: Canvas) -> None:
         cv.draw.rectangle((x - half, y, x + half, y + 0.7 * u), fill=cv.pal.light)
 
 
-def city(cv: Canvas) -> None:
-    _land(cv, cv.rng.uniform(0.74, 0.8))
+def skyline(cv: Canvas, ground: float, scale: float = 1.0) -> None:
     p, rng, u = cv.pal, cv.rng, cv.unit
     for layer in range(2):
         colour = cv.fade(shade(p.far, -0.3 * layer - (0.3 if p.night else 0)), 0.7 - 0.5 * layer)
         x = -rng.uniform(0, 8) * u
         while x < cv.w:
-            bw = rng.uniform(7, 15) * u
-            bh = rng.uniform(0.18, 0.5 if layer else 0.58) * cv.h
-            top = cv.horizon - bh
-            cv.draw.rectangle((x, top, x + bw, cv.horizon), fill=colour)
+            bw = rng.uniform(7, 15) * u * max(scale, 0.5)
+            bh = rng.uniform(0.18, 0.5 if layer else 0.58) * cv.h * scale
+            top = ground - bh
+            cv.draw.rectangle((x, top, x + bw, ground), fill=colour)
             if rng.random() < 0.25:  # a spire or a stepped top
                 cv.draw.rectangle((x + bw * 0.3, top - bh * 0.08, x + bw * 0.7, top), fill=colour)
                 cv.draw.line((x + bw / 2, top - bh * 0.08, x + bw / 2, top - bh * 0.18),
                              fill=colour, width=max(1, int(0.5 * u)))
             if layer == 1:
                 lit = p.light if p.night else mix(colour, p.sky[2], 0.45)
-                for wy in range(int(top + 2 * u), int(cv.horizon - 2 * u), int(3.2 * u)):
-                    for wx in range(int(x + 1.5 * u), int(x + bw - 2 * u), int(2.8 * u)):
+                step = 3.2 * u * max(scale, 0.5)
+                for wy in range(int(top + 2 * u), int(ground - 2 * u), max(2, int(step))):
+                    for wx in range(int(x + 1.5 * u), int(x + bw - 2 * u), max(2, int(step * 0.9))):
                         if rng.random() < (0.45 if p.night else 0.8):
-                            cv.draw.rectangle((wx, wy, wx + 1.3 * u, wy + 1.6 * u), fill=lit)
+                            cv.draw.rectangle((wx, wy, wx + step * 0.4, wy + step * 0.5), fill=lit)
             x += bw + rng.uniform(0, 2) * u
+
+
+def city(cv: Canvas) -> None:
+    _land(cv, cv.rng.uniform(0.74, 0.8))
+    p, u = cv.pal, cv.unit
+    skyline(cv, cv.horizon)
     cv.draw.rectangle((0, cv.horizon, cv.w, cv.h), fill=shade(p.near, -0.3))
     cv.draw.rectangle((0, cv.horizon, cv.w, cv.horizon + 1.2 * u), fill=shade(p.far, -0.5))
 
@@ -241,7 +263,7 @@ def indoor(cv: Canvas) -> None:
                       width=int(1.5 * u))
     cv.draw.line((wx + cv.w * 0.14, cv.h * 0.1, wx + cv.w * 0.14, cv.h * 0.45),
                  fill=shade(wall, -0.3), width=int(1.2 * u))
-    table = mix(p.near, (150, 100, 60), 0.5)
+    table = mix(p.near, (160, 110, 70), 0.75)
     cv.gradient((0, cv.horizon, cv.w, cv.h), [shade(table, 0.15), shade(table, -0.2)])
     cv.draw.rectangle((0, cv.horizon, cv.w, cv.horizon + 1.2 * u), fill=shade(table, 0.3))
     cv.horizon = int(cv.h * 0.84)
