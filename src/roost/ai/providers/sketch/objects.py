@@ -289,6 +289,122 @@ def rainbow(cv: Canvas, x, y, s) -> None:
                     width=int(w) + 1)
 
 
+def person(cv: Canvas, x, base, s) -> None:
+    """A figure standing, seen from behind, looking at the view."""
+    u = s / 10
+    coat, skin = cv.subject_colour(), (236, 188, 150)
+    hair = mix(cv.pal.ink, (90, 60, 40), 0.5)
+    legs = shade(cv.pal.ink, 0.2)
+    cv.draw.rectangle((x - 1.1 * u, base - 3.6 * u, x - 0.25 * u, base), fill=legs)
+    cv.draw.rectangle((x + 0.25 * u, base - 3.6 * u, x + 1.1 * u, base), fill=legs)
+    cv.draw.rounded_rectangle((x - 1.7 * u, base - 7.6 * u, x + 1.7 * u, base - 3.2 * u),
+                              radius=0.9 * u, fill=coat)
+    cv.draw.rounded_rectangle((x - 2.3 * u, base - 7.2 * u, x - 1.4 * u, base - 4 * u),
+                              radius=0.4 * u, fill=shade(coat, -0.15))
+    cv.draw.rounded_rectangle((x + 1.4 * u, base - 7.2 * u, x + 2.3 * u, base - 4 * u),
+                              radius=0.4 * u, fill=shade(coat, -0.15))
+    cv.blob(x, base - 8.9 * u, 1.35 * u, skin)
+    cv.draw.chord((x - 1.45 * u, base - 10.4 * u, x + 1.45 * u, base - 7.8 * u), 150, 390, fill=hair)
+
+
+def car(cv: Canvas, x, base, s) -> None:
+    u = s / 10
+    body = cv.subject_colour()
+    cv.draw.rounded_rectangle((x - 7 * u, base - 4.4 * u, x + 7 * u, base - 1.2 * u), radius=1.2 * u,
+                              fill=body)
+    cv.draw.polygon([(x - 4 * u, base - 4.3 * u), (x - 2.4 * u, base - 7.2 * u),
+                     (x + 2.6 * u, base - 7.2 * u), (x + 4.6 * u, base - 4.3 * u)], fill=body)
+    glass = mix(cv.pal.sky[1], (255, 255, 255), 0.35)
+    cv.draw.polygon([(x - 3.2 * u, base - 4.5 * u), (x - 2 * u, base - 6.6 * u),
+                     (x - 0.2 * u, base - 6.6 * u), (x - 0.2 * u, base - 4.5 * u)], fill=glass)
+    cv.draw.polygon([(x + 0.3 * u, base - 4.5 * u), (x + 0.3 * u, base - 6.6 * u),
+                     (x + 2.3 * u, base - 6.6 * u), (x + 3.8 * u, base - 4.5 * u)], fill=glass)
+    for wx in (-4.2, 4.2):
+        cv.blob(x + wx * u, base - 1.2 * u, 1.6 * u, cv.pal.ink)
+        cv.blob(x + wx * u, base - 1.2 * u, 0.7 * u, (190, 190, 196))
+    cv.draw.rectangle((x + 6.2 * u, base - 3.8 * u, x + 7 * u, base - 3 * u), fill=cv.pal.light)
+
+
+def castle(cv: Canvas, x, base, s) -> None:
+    u = s / 10
+    stone = mix(cv.pal.light, cv.pal.far, 0.45)
+    dark = shade(stone, -0.25)
+    flag = cv.subject_colour()
+    for tx, th in ((-5, 8), (5, 8), (0, 10)):
+        cv.draw.rectangle((x + tx * u - 1.4 * u, base - th * u, x + tx * u + 1.4 * u, base),
+                          fill=stone if tx else dark)
+        cv.draw.polygon([(x + tx * u - 1.8 * u, base - th * u), (x + tx * u, base - (th + 2.6) * u),
+                         (x + tx * u + 1.8 * u, base - th * u)], fill=flag if tx else shade(flag, -0.2))
+    cv.draw.line((x, base - 12.6 * u, x, base - 14 * u), fill=cv.pal.ink, width=max(1, int(0.2 * u)))
+    cv.draw.polygon([(x, base - 14 * u), (x + 1.6 * u, base - 13.5 * u), (x, base - 13 * u)], fill=flag)
+    cv.draw.rectangle((x - 4 * u, base - 5.5 * u, x + 4 * u, base), fill=stone)
+    for k in range(5):
+        cx = x - 4 * u + k * 2 * u
+        cv.draw.rectangle((cx, base - 6.3 * u, cx + 1 * u, base - 5.5 * u), fill=stone)
+    cv.draw.chord((x - 1.3 * u, base - 3.4 * u, x + 1.3 * u, base - 0.8 * u), 180, 360, fill=cv.pal.ink)
+    cv.draw.rectangle((x - 1.3 * u, base - 2.1 * u, x + 1.3 * u, base), fill=cv.pal.ink)
+    for wx in (-5, 5, 0):
+        cv.draw.rectangle((x + wx * u - 0.35 * u, base - (6.5 if wx else 8.2) * u, x + wx * u + 0.35 * u,
+                           base - (5.3 if wx else 7) * u), fill=cv.pal.ink)
+
+
+def snowman(cv: Canvas, x, base, s) -> None:
+    u = s / 10
+    snow, edge = (250, 251, 255), (214, 224, 238)
+    for cy, r in ((-2.4, 2.6), (-6.2, 1.9), (-9, 1.4)):
+        cv.blob(x, base + cy * u, r * u, edge)
+        cv.blob(x - 0.2 * u, base + cy * u - 0.15 * u, r * u * 0.92, snow)
+    for side in (-1, 1):
+        cv.draw.line((x + side * 1.7 * u, base - 6.4 * u, x + side * 4 * u, base - 8 * u),
+                     fill=(110, 75, 45), width=max(1, int(0.35 * u)))
+        cv.blob(x + side * 0.5 * u, base - 9.3 * u, 0.2 * u, cv.pal.ink)
+    cv.draw.polygon([(x, base - 9 * u), (x + 2 * u, base - 8.7 * u), (x, base - 8.5 * u)],
+                    fill=(240, 130, 40))
+    scarf = cv.subject_colour()
+    cv.draw.rectangle((x - 1.6 * u, base - 7.9 * u, x + 1.6 * u, base - 7.3 * u), fill=scarf)
+    cv.draw.rectangle((x + 0.6 * u, base - 7.5 * u, x + 1.2 * u, base - 5.8 * u), fill=scarf)
+    cv.draw.rectangle((x - 1.1 * u, base - 11.8 * u, x + 1.1 * u, base - 10.2 * u), fill=cv.pal.ink)
+    cv.draw.rectangle((x - 1.7 * u, base - 10.4 * u, x + 1.7 * u, base - 10 * u), fill=cv.pal.ink)
+
+
+def butterfly(cv: Canvas, x, y, s) -> None:
+    u = s / 10
+    a, b = cv.subject_colour(0), cv.subject_colour(1)
+    for side in (-1, 1):
+        cv.draw.ellipse((x + side * 0.3 * u - (4.4 * u if side < 0 else 0), y - 4.6 * u,
+                         x + side * 0.3 * u + (4.4 * u if side > 0 else 0), y + 0.4 * u), fill=a)
+        cv.draw.ellipse((x + side * 0.3 * u - (3 * u if side < 0 else 0), y - 0.6 * u,
+                         x + side * 0.3 * u + (3 * u if side > 0 else 0), y + 3.4 * u), fill=b)
+        cv.blob(x + side * 2.3 * u, y - 2.4 * u, 0.8 * u, mix(a, (255, 255, 255), 0.6))
+        cv.draw.line((x, y - 3.6 * u, x + side * 1.4 * u, y - 5.6 * u), fill=cv.pal.ink,
+                     width=max(1, int(0.2 * u)))
+    cv.draw.rounded_rectangle((x - 0.45 * u, y - 3.8 * u, x + 0.45 * u, y + 3 * u), radius=0.45 * u,
+                              fill=cv.pal.ink)
+
+
+def robot(cv: Canvas, x, base, s) -> None:
+    u = s / 10
+    metal, trim = (196, 204, 214), cv.subject_colour()
+    dark = shade(metal, -0.45)
+    cv.draw.rectangle((x - 1.8 * u, base - 2.6 * u, x - 0.6 * u, base), fill=dark)
+    cv.draw.rectangle((x + 0.6 * u, base - 2.6 * u, x + 1.8 * u, base), fill=dark)
+    cv.draw.rounded_rectangle((x - 3 * u, base - 7 * u, x + 3 * u, base - 2.4 * u), radius=0.8 * u,
+                              fill=metal)
+    cv.draw.rounded_rectangle((x - 1.6 * u, base - 5.8 * u, x + 1.6 * u, base - 3.6 * u),
+                              radius=0.4 * u, fill=trim)
+    for side in (-1, 1):
+        cv.draw.rounded_rectangle((x + side * 3.2 * u - 0.6 * u, base - 6.6 * u,
+                                   x + side * 3.2 * u + 0.6 * u, base - 3.4 * u), radius=0.5 * u,
+                                  fill=dark)
+    cv.draw.rounded_rectangle((x - 2.3 * u, base - 10.4 * u, x + 2.3 * u, base - 7.3 * u),
+                              radius=0.9 * u, fill=metal)
+    for side in (-1, 1):
+        cv.blob(x + side * 1 * u, base - 8.9 * u, 0.6 * u, cv.pal.ink)
+        cv.blob(x + side * 1 * u, base - 9 * u, 0.25 * u, (120, 220, 255))
+    cv.draw.line((x, base - 10.4 * u, x, base - 11.6 * u), fill=dark, width=max(1, int(0.3 * u)))
+    cv.blob(x, base - 11.8 * u, 0.5 * u, trim)
+
+
 # name: (draw, where, relative size, description for matching)
 OBJECTS = {
     "sun": (sun, "sky", 0.16, "the sun, sunshine, sunny"),
@@ -306,4 +422,10 @@ OBJECTS = {
     "balloon": (balloon, "sky", 0.3, "a hot air balloon, balloons"),
     "heart": (heart, "sky", 0.3, "a heart, love, valentine, romance"),
     "rainbow": (rainbow, "sky", 0.6, "a rainbow after the rain"),
+    "person": (person, "ground", 0.3, "a person, a man, a woman, a child, someone, a hiker"),
+    "car": (car, "ground", 0.16, "a car, a vintage car, road trip, driving, a taxi"),
+    "castle": (castle, "ground", 0.36, "a castle, a fortress, a palace, medieval towers, kingdom"),
+    "snowman": (snowman, "ground", 0.32, "a snowman"),
+    "butterfly": (butterfly, "sky", 0.14, "a butterfly, butterflies, a moth"),
+    "robot": (robot, "ground", 0.32, "a robot, an android, a machine, a cyborg"),
 }

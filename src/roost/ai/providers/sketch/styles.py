@@ -39,8 +39,9 @@ def watercolour(img: Image.Image, rng: random.Random) -> Image.Image:
 
 
 def line_art(img: Image.Image, rng: random.Random) -> Image.Image:
-    grey = ImageOps.posterize(img, 3).convert("L")
-    edges = grey.filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > 18 else 0)
+    # Shape edges only: a gradient changes by a level or two per pixel, a shape's edge by far more.
+    grey = img.convert("L")
+    edges = grey.filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > 22 else 0)
     edges = edges.filter(ImageFilter.MaxFilter(3 if img.width > 400 else 1))
     paper = Image.new("RGB", img.size, (250, 246, 236))
     tint = Image.blend(paper, img, 0.28)
@@ -59,7 +60,7 @@ def poster(img: Image.Image, rng: random.Random) -> Image.Image:
     out = ImageOps.posterize(ImageOps.autocontrast(img, cutoff=1), 3)
     edges = out.convert("L").filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > 30 else 0)
     out = Image.composite(Image.new("RGB", img.size, (25, 20, 30)), out, edges)
-    grain = Image.fromarray(np.clip(128 + _grain(img.size, 40, rng), 0, 255).astype(np.uint8),
+    grain = Image.fromarray(np.clip(128 + _grain(img.size, 24, rng), 0, 255).astype(np.uint8),
                             "L").convert("RGB")
     out = ImageChops.soft_light(out, grain)
     border = max(4, img.width // 40)
