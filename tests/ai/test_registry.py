@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from roost.ai import registry
-from roost.ai.providers.base import Embedder, ImageGenerator
+from roost.ai.providers.base import Embedder, ImageGenerator, ImageRequest
 from roost.cli.common import Fail, load_settings
 from roost.config import Settings
 
@@ -37,3 +37,11 @@ def test_registry_refuses_unknown_names_even_without_validation():
     settings = Settings.model_construct(ai_image_provider="nope", ai_embeddings_provider="builtin")
     with pytest.raises(registry.ProviderConfigError, match="ROOST_AI_IMAGE_PROVIDER"):
         registry.image_generator(settings)
+
+
+async def test_async_helpers_run_off_the_loop():
+    settings = Settings()
+    vecs = await registry.embed(["a cat"], settings)
+    assert len(vecs) == 1 and len(vecs[0]) == 384
+    imgs = await registry.generate_images(ImageRequest("a cat", n=2, seed=1, size=64), settings)
+    assert [i.seed for i in imgs] == [1, 2] and imgs[0].png.startswith(b"\x89PNG")

@@ -77,3 +77,22 @@ def test_every_style_renders(sketch):
 def test_bad_requests_are_refused(kwargs):
     with pytest.raises(InvalidRequest):
         ImageRequest("a cat", **kwargs)
+
+
+def test_every_subject_and_scene_draws():
+    from roost.ai.providers.builtin_sketch import render
+    from roost.ai.providers.sketch.objects import OBJECTS
+    from roost.ai.providers.sketch.palettes import PALETTES
+    from roost.ai.providers.sketch.plan import Plan
+    from roost.ai.providers.sketch.scenes import SCENES
+
+    palettes = list(PALETTES)
+    for i, scene in enumerate(SCENES):
+        objs = tuple(list(OBJECTS)[i * 2 % len(OBJECTS):][:3])
+        img = render(Plan(scene, objs, palettes[i % len(palettes)], "flat", ()), 160, 120, i)
+        assert img.size == (160, 120)
+        assert np.asarray(img).std() > 8, scene
+    for name in OBJECTS:
+        base = render(Plan("meadow", (), "day", "flat", ()), 96, 96, 3)
+        with_it = render(Plan("meadow", (name,), "day", "flat", ()), 96, 96, 3)
+        assert np.abs(np.asarray(base, float) - np.asarray(with_it, float)).mean() > 0.5, name

@@ -8,11 +8,12 @@ local (diffusers, GGUF) and remote (OpenAI-compatible, Automatic1111) names to t
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from roost.ai.providers.base import Embedder, ImageGenerator
+from roost.ai.providers.base import Embedder, GeneratedImage, ImageGenerator, ImageRequest
 from roost.config import Settings, get_settings
 
 
@@ -69,3 +70,14 @@ def clear() -> None:
     """Forget the cached instances (tests, or after changing settings)."""
     with _lock:
         _cache.clear()
+
+
+async def embed(texts: list[str], settings: Settings | None = None) -> list[list[float]]:
+    """Embeddings computed off the event loop."""
+    return await asyncio.to_thread(embedder(settings).embed, texts)
+
+
+async def generate_images(request: ImageRequest,
+                          settings: Settings | None = None) -> list[GeneratedImage]:
+    """Images generated off the event loop."""
+    return await asyncio.to_thread(image_generator(settings).generate, request)
