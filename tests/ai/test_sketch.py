@@ -96,3 +96,18 @@ def test_every_subject_and_scene_draws():
         base = render(Plan("meadow", (), "day", "flat", ()), 96, 96, 3)
         with_it = render(Plan("meadow", (name,), "day", "flat", ()), 96, 96, 3)
         assert np.abs(np.asarray(base, float) - np.asarray(with_it, float)).mean() > 0.5, name
+
+
+def test_counts_weather_and_backdrops(sketch):
+    assert ("cat", 3) in sketch.plan("three cats in a garden").many
+    assert sketch.plan("a walk in the rain").weather == "rain"
+    assert "rainbow" not in sketch.plan("a walk in the rain").objects
+    lake = sketch.plan("a sailboat on a lake in the mountains")
+    assert (lake.scene, lake.backdrop, lake.objects) == ("sea", "mountains", ("boat",))
+    assert sketch.plan("northern lights").palette == "night"
+    red = sketch.plan("a red boat and a white cat")
+    assert dict(red.tints) == {"boat": (214, 40, 40), "cat": (245, 245, 245)}
+    # crowded prompts still draw
+    img = sketch.generate(ImageRequest("four birds, three balloons, two hearts and a rocket",
+                                       seed=2, size=128))[0]
+    assert img.width == 128

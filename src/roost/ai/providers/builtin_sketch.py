@@ -57,6 +57,10 @@ def render(plan: Plan, width: int, height: int, seed: int) -> Image.Image:
     rng = random.Random(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
     ss = 2 if max(width, height) <= 1024 else 1
     pal = PALETTES[plan.palette].shifted(rng.uniform(-0.025, 0.025))
+    if plan.weather == "rain":  # overcast: greyer sky, no sun
+        grey = (150, 158, 172)
+        pal = replace(pal, sky=tuple(mix(c, grey, 0.6) for c in pal.sky),
+                      light=mix(pal.light, grey, 0.5))
     for target, colour in plan.tints:
         if target == "@" + plan.scene:  # "purple mountains": the land takes the colour
             pal = replace(pal, far=mix(pal.far, colour, 0.55), mid=mix(pal.mid, colour, 0.45),
@@ -70,7 +74,7 @@ def render(plan: Plan, width: int, height: int, seed: int) -> Image.Image:
     return STYLES[plan.style](img, rng)
 
 
-BEHIND = ("sun", "moon", "rainbow")   # sky things the land covers
+BEHIND = ("sun", "moon", "rainbow", "aurora")   # sky things the land covers
 
 
 def _compose(cv: Canvas, plan: Plan) -> None:
@@ -78,14 +82,20 @@ def _compose(cv: Canvas, plan: Plan) -> None:
     objects = list(plan.objects)
     outdoor = plan.scene not in ("abstract", "indoor", "space")
     sky_things = [o for o in objects if OBJECTS[o][1] == "sky"]
-    if outdoor and "sun" not in objects and "moon" not in objects:
+    if outdoor and "sun" not in objects and "moon" not in objects and plan.weather != "rain":
         sky_things.insert(0, "moon" if pal.night else "sun")
-    slots = _slots(rng, 5)
+    if plan.scene in ("sea", "desert") and "tree" in objects:  # trees by the sea are palms
+        objects[objects.index("tree")] = "palm"
+    sky_things += [o for o, n in plan.many if o in sky_things for _ in range(n - 1)]
+    slots = _slots(rng, max(5, len(sky_things)))
 
     def behind_land(cv: Canvas) -> None:
         if pal.night:
             scenes.stars(cv, 90)
-        scenes.clouds(cv, rng.randint(1, 3) if not pal.night else rng.randint(0, 1))
+        if plan.weather == "rain":
+            scenes.clouds(cv, rng.randint(5, 7))
+        else:
+            scenes.clouds(cv, rng.randint(1, 3) if not pal.night else rng.randint(0, 1))
         for name in sky_things:
             if name in BEHIND:
                 _draw_sky(cv, name, slots.pop())
@@ -100,7 +110,24 @@ def _compose(cv: Canvas, plan: Plan) -> None:
     for name in sky_things:
         if name not in BEHIND or not outdoor:
             _draw_sky(cv, name, slots.pop())
-    _draw_ground(cv, plan, [o for o in objects if OBJECTS[o][1] != "sky"], rng)
+    ground = [o for o in objects if OBJECTS[o][1] != "sky"]
+    ground += [o for o, n in plan.many if o in ground for _ in range(n - 1)]
+    _draw_ground(cv, plan, ground, rng)
+    if plan.weather or (plan.scene == "snow" and rng.random() < 0.5):
+        _weather(cv, plan.weather or "snow")
+
+
+def _weather(cv: Canvas, kind: str) -> None:
+    rng, u = cv.rng, cv.unit
+    if kind == "rain":
+        colour = mix(cv.pal.sky[2], (255, 255, 255), 0.35)
+        for _ in range(int(180 * cv.w * cv.h / 1024**2) + 60):
+            x, y, n = rng.uniform(0, cv.w), rng.uniform(0, cv.h), rng.uniform(2.5, 5) * u
+            cv.draw.line((x, y, x - n * 0.25, y + n), fill=colour, width=max(1, int(0.3 * u)))
+    else:
+        for _ in range(int(260 * cv.w * cv.h / 1024**2) + 60):
+            cv.blob(rng.uniform(0, cv.w), rng.uniform(0, cv.h), rng.uniform(0.3, 0.8) * u,
+                    (250, 252, 255))
 
 
 def _colours_for(plan: Plan, name: str) -> list:
@@ -118,7 +145,8 @@ def _slots(rng: random.Random, n: int) -> list[float]:
 def _draw_sky(cv: Canvas, name: str, x: float) -> None:
     fn, _, rel, _ = OBJECTS[name]
     cv.colours = _colours_for(cv.plan, name)
-    s = min(cv.w, cv.h) * rel * cv.rng.uniform(0.85, 1.15)
+    several = any(name == m for m, _ in cv.plan.many)
+    s = min(cv.w, cv.h) * rel * cv.rng.uniform(0.85, 1.15) * (0.7 if several else 1)
     if name == "rainbow":
         fn(cv, cv.w * cv.rng.uniform(0.35, 0.65), cv.horizon, cv.w * cv.rng.uniform(0.4, 0.55))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from roost.ai.providers.sketch.canvas import Canvas
 from roost.ai.providers.sketch.palettes import mix, shade
@@ -405,6 +405,79 @@ def robot(cv: Canvas, x, base, s) -> None:
     cv.blob(x, base - 11.8 * u, 0.5 * u, trim)
 
 
+def fox(cv: Canvas, x, base, s) -> None:
+    """A sitting fox: the cat's pose in orange, a white bib, a bushy white-tipped tail."""
+    u = s / 10
+    fur = cv.colours[0] if cv.colours else (222, 110, 40)
+    white, dark = (250, 244, 235), shade(fur, -0.5)
+    cv.draw.ellipse((x + 1 * u, base - 3.4 * u, x + 7.4 * u, base + 0.2 * u), fill=fur)   # tail
+    cv.draw.ellipse((x + 5.4 * u, base - 2.5 * u, x + 7.6 * u, base - 0.3 * u), fill=white)
+    cv.draw.ellipse((x - 3 * u, base - 6.2 * u, x + 3 * u, base), fill=fur)
+    cv.draw.chord((x - 1.8 * u, base - 6 * u, x + 1.8 * u, base - 1.5 * u), 200, 340, fill=white)
+    cv.draw.ellipse((x - 1.4 * u, base - 5.2 * u, x + 1.4 * u, base - 1 * u), fill=white)
+    for side in (-1, 1):
+        cv.draw.rectangle((x + side * 1.6 * u - 0.6 * u, base - 1.6 * u, x + side * 1.6 * u + 0.6 * u,
+                           base), fill=dark)
+    hx, hy = x, base - 7.4 * u
+    for side in (-1, 1):
+        cv.draw.polygon([(hx + side * 0.4 * u, hy - 1.2 * u), (hx + side * 2.2 * u, hy - 4 * u),
+                         (hx + side * 2.6 * u, hy - 0.4 * u)], fill=fur)
+        cv.draw.polygon([(hx + side * 1.1 * u, hy - 1.4 * u), (hx + side * 2.1 * u, hy - 3.2 * u),
+                         (hx + side * 2.3 * u, hy - 1 * u)], fill=dark)
+    cv.draw.polygon([(hx - 2.7 * u, hy - 1.2 * u), (hx + 2.7 * u, hy - 1.2 * u),
+                     (hx + 2 * u, hy + 0.6 * u), (hx, hy + 2.6 * u), (hx - 2 * u, hy + 0.6 * u)],
+                    fill=fur)
+    cv.draw.polygon([(hx - 2.2 * u, hy + 0.2 * u), (hx, hy + 2.6 * u), (hx + 2.2 * u, hy + 0.2 * u),
+                     (hx, hy + 1 * u)], fill=white)
+    for side in (-1, 1):
+        cv.draw.ellipse((hx + side * 1 * u - 0.35 * u, hy - 0.6 * u, hx + side * 1 * u + 0.35 * u,
+                         hy + 0.1 * u), fill=cv.pal.ink)
+    cv.blob(hx, hy + 2.4 * u, 0.4 * u, cv.pal.ink)
+
+
+def palm(cv: Canvas, x, base, s) -> None:
+    u = s / 10
+    trunk = mix((150, 105, 60), cv.pal.ink, 0.2)
+    leaf = cv.colours[0] if cv.colours else mix((60, 150, 70), cv.pal.mid, 0.25)
+    if cv.pal.night:
+        leaf = shade(leaf, -0.5)
+    lean = cv.rng.choice((-1, 1)) * cv.rng.uniform(1, 2.5)
+    pts = [(x + lean * u * (t / 8) ** 2, base - 8.5 * u * t / 8) for t in range(9)]
+    for k, (px, py) in enumerate(pts[:-1]):
+        w = (0.75 - 0.03 * k) * u
+        cv.draw.polygon([(px - w, py), (px + w, py), (pts[k + 1][0] + w * 0.95, pts[k + 1][1]),
+                         (pts[k + 1][0] - w * 0.95, pts[k + 1][1])], fill=shade(trunk, -0.08 * (k % 2)))
+    tx, ty = pts[-1]
+    for a in (-160, -130, -100, -70, -35, -5, 25, 150, 205):
+        r = math.radians(a)
+        length = 4.6 * u
+        ex, ey = tx + math.cos(r) * length, ty + math.sin(r) * length * 0.75 + 1.6 * u
+        mx, my = tx + math.cos(r) * length * 0.5, ty + math.sin(r) * length * 0.4 - 0.4 * u
+        nx, ny = -math.sin(r) * 0.8 * u, math.cos(r) * 0.8 * u
+        cv.draw.polygon([(tx, ty), (mx + nx, my + ny), (ex, ey), (mx - nx, my - ny)], fill=leaf)
+    for dx in (-0.6, 0.5):
+        cv.blob(tx + dx * u, ty + 0.6 * u, 0.55 * u, (110, 75, 40))
+
+
+def aurora(cv: Canvas, x, y, s) -> None:
+    """Northern lights: translucent curtains of green and violet over the sky."""
+    layer = Image.new("RGBA", cv.img.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    colours = [(90, 255, 170), (120, 220, 255), (190, 120, 255)]
+    phase = cv.rng.uniform(0, 6.28)
+    top = cv.h * 0.08
+    for band in range(3):
+        c = colours[band]
+        for i in range(0, cv.w, max(1, cv.w // 160)):
+            t = i / cv.w
+            wave = math.sin(t * 5 + phase + band) * 0.06 + math.sin(t * 13 + phase) * 0.02
+            y0 = top + cv.h * (0.08 + 0.07 * band + wave)
+            length = cv.h * (0.14 + 0.08 * math.sin(t * 9 + band))
+            d.rectangle((i, y0, i + max(1, cv.w // 160), y0 + length), fill=c + (70 - band * 15,))
+    layer = layer.filter(ImageFilter.GaussianBlur(cv.unit * 1.5))
+    cv.img.paste(layer, (0, 0), layer)
+
+
 # name: (draw, where, relative size, description for matching)
 OBJECTS = {
     "sun": (sun, "sky", 0.16, "the sun, sunshine, sunny"),
@@ -428,4 +501,7 @@ OBJECTS = {
     "snowman": (snowman, "ground", 0.32, "a snowman"),
     "butterfly": (butterfly, "sky", 0.14, "a butterfly, butterflies, a moth"),
     "robot": (robot, "ground", 0.32, "a robot, an android, a machine, a cyborg"),
+    "fox": (fox, "ground", 0.3, "a fox, a red fox, a wild fox"),
+    "palm": (palm, "ground", 0.5, "a palm tree, palms, coconut tree, tropical island"),
+    "aurora": (aurora, "sky", 1.0, "the northern lights, aurora borealis, polar lights"),
 }

@@ -33,6 +33,11 @@ WORDS = {  # unambiguous words that name a subject, a scene or a palette outrigh
     "moon": "moon", "person": "person", "man": "person", "woman": "person", "girl": "person",
     "boy": "person", "child": "person", "hiker": "person", "car": "car", "castle": "castle",
     "snowman": "snowman", "butterfly": "butterfly", "butterflies": "butterfly", "robot": "robot",
+    "fox": "fox", "foxes": "fox", "palm": "palm", "palms": "palm", "aurora": "aurora",
+    "houses": "house", "village": "house", "town": "house", "boats": "boat", "cars": "car",
+    "balloons": "balloon", "people": "person", "robots": "robot", "hearts": "heart",
+    "castles": "castle", "puppies": "dog", "kittens": "cat", "walk": "person",
+    "walking": "person", "hiking": "person",
     "mountain": "@mountains", "mountains": "@mountains", "alps": "@mountains",
     "sea": "@sea", "ocean": "@sea", "harbour": "@sea", "harbor": "@sea", "bay": "@sea",
     "river": "@sea", "coast": "@sea", "beach": "@sea", "lake": "@sea", "waves": "@sea",
@@ -54,6 +59,14 @@ STYLE_WORDS = {"watercolor": "watercolour", "watercolour": "watercolour", "paint
                "print": "poster", "flat": "flat", "vector": "flat"}
 SPLIT = re.compile(r"[,.;:!?]|\b(?:and|with|under|over|on|in|at|near|by|beside|above|below|"
                    r"behind|beneath|through|across|from|into|during)\b")
+PLURAL = {"cats", "dogs", "trees", "flowers", "birds", "houses", "village", "town", "boats",
+          "cars", "balloons", "butterflies", "people", "robots", "hearts", "palms", "foxes",
+          "puppies", "kittens", "roses", "tulips"}
+NUMBERS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4, "several": 3, "many": 4,
+           "few": 3, "lots": 4, "pair": 2, "couple": 2}
+WEATHER = {"rain": "rain", "rainy": "rain", "raining": "rain", "storm": "rain", "stormy": "rain",
+           "drizzle": "rain", "umbrella": "rain", "snowing": "snow", "snowfall": "snow",
+           "snowflakes": "snow", "blizzard": "snow", "snowy": "snow"}
 STOP = {"two", "three", "few", "many", "big", "small", "little", "tiny", "huge", "old", "new"}
 ARTICLES = re.compile(r"\b(?:a|an|the|some|my|our|its|their|of)\b")
 
@@ -66,6 +79,8 @@ class Plan:
     style: str
     colours: tuple[RGB, ...]                      # colour words naming no subject
     tints: tuple[tuple[str, RGB], ...] = ()       # "a red boat": (("boat", red),); "@scene" too
+    many: tuple[tuple[str, int], ...] = ()        # (subject, how many) when more than one
+    weather: str | None = None                    # rain or snow
     backdrop: str | None = None                   # land seen across the water: "a lake in the
                                                   # mountains" is sea with a mountains backdrop
 
@@ -104,10 +119,15 @@ class Matcher:
         objects: list[str] = []
         scene = palette = None
         named_scenes: list[str] = []
-        for w in words:  # words first, in the order the prompt names them
+        many: dict[str, int] = {}
+        for i, w in enumerate(words):  # words first, in the order the prompt names them
             hit = WORDS.get(w)
             if hit is None:
                 continue
+            if hit[0] not in "@%":
+                count = next((NUMBERS[p] for p in words[max(0, i - 2):i] if p in NUMBERS), 0)
+                if count or w in PLURAL:
+                    many.setdefault(hit, count or 3)
             if hit[0] == "@":
                 named_scenes.append(hit[1:])
                 scene = scene or hit[1:]
@@ -120,7 +140,7 @@ class Matcher:
             rest = []  # phrases that name no subject may name the scene
             for i in range(len(phrases)):
                 j = int(obj_sim[i].argmax())
-                if all(w in WORDS or w in STOP for w in phrases[i].split()):
+                if all(w in WORDS or w in WEATHER or w in STOP for w in phrases[i].split()):
                     continue  # the words already said what this phrase names
                 if obj_sim[i, j] < OBJECT_MATCH:
                     rest.append(i)
@@ -135,7 +155,12 @@ class Matcher:
                 palette = self.palettes[int(pal_sim.argmax())]
         chosen_style = style or next((STYLE_WORDS[w] for w in words if w in STYLE_WORDS), "flat")
         colours, tints = _colours(words)
-        scene = scene or _scene_for(objects, palette)
+        weather = next((WEATHER[w] for w in words if w in WEATHER), None)
+        if weather == "rain" and "rainbow" not in words and "rainbow" in objects:
+            objects.remove("rainbow")  # "rain" is close to "rainbow" in meaning, not in the sky
+        if "aurora" in objects and palette not in ("night", "neon"):
+            palette = "night"
+        scene = scene or _scene_for(objects, palette, weather)
         backdrop = None
         if scene in BACKDROPS and any(OBJECTS[o][1] == "water" for o in objects):
             named_scenes.append("sea")
@@ -144,6 +169,7 @@ class Matcher:
             scene = "sea" if backdrop else scene
         palette = palette or _palette_for(scene)
         return Plan(scene, tuple(objects[:MAX_OBJECTS]), palette, chosen_style, colours, tints,
+                    tuple((m, n) for m, n in many.items() if m in objects[:MAX_OBJECTS]), weather,
                     backdrop)
 
 
@@ -164,7 +190,7 @@ def _colours(words: list[str]) -> tuple[tuple[RGB, ...], tuple[tuple[str, RGB], 
     return tuple(free), tuple(tints)
 
 
-def _scene_for(objects: list[str], palette: str | None) -> str:
+def _scene_for(objects: list[str], palette: str | None, weather: str | None) -> str:
     if "cup" in objects:
         return "indoor"
     if "boat" in objects or "lighthouse" in objects:
@@ -175,7 +201,7 @@ def _scene_for(objects: list[str], palette: str | None) -> str:
                   "neon": "city"}
     if palette in by_palette:
         return by_palette[palette]
-    if not objects and palette is None:
+    if not objects and palette is None and weather is None:
         return "abstract"
     return "meadow"
 
