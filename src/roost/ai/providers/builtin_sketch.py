@@ -142,16 +142,24 @@ def _slots(rng: random.Random, n: int) -> list[float]:
     return xs
 
 
+def _subject_scale(cv: Canvas) -> float:
+    """Subjects scale with the short side, a little more in tall or wide pictures."""
+    short, long = min(cv.w, cv.h), max(cv.w, cv.h)
+    return short * (1 + 0.35 * (long / short - 1))
+
+
 def _draw_sky(cv: Canvas, name: str, x: float) -> None:
     fn, _, rel, _ = OBJECTS[name]
     cv.colours = _colours_for(cv.plan, name)
     several = any(name == m for m, _ in cv.plan.many)
-    s = min(cv.w, cv.h) * rel * cv.rng.uniform(0.85, 1.15) * (0.7 if several else 1)
+    s = _subject_scale(cv) * rel * cv.rng.uniform(0.85, 1.15) * (0.7 if several else 1)
     if name == "rainbow":
         fn(cv, cv.w * cv.rng.uniform(0.35, 0.65), cv.horizon, cv.w * cv.rng.uniform(0.4, 0.55))
         return
     top = s * 0.7
-    y = cv.rng.uniform(top, max(top + 1, min(cv.horizon - s * 0.9, cv.h * 0.42)))
+    bottom = max(top + 1, min(cv.horizon - s * 0.9, cv.horizon * 0.7))
+    row = int(x * 997) % 3  # slots also stagger in height, so a crowded sky spreads out
+    y = top + (bottom - top) * (row + cv.rng.uniform(0.1, 0.9)) / 3
     fn(cv, cv.w * x, y, s)
 
 
@@ -162,7 +170,7 @@ def _draw_ground(cv: Canvas, plan: Plan, objects: list[str], rng: random.Random)
                 tree(cv, cv.w * rng.uniform(0.1, 0.9), cv.horizon - cv.h * rng.uniform(0.02, 0.1),
                      cv.h * rng.uniform(0.12, 0.22))
         return
-    short = min(cv.w, cv.h)
+    short = _subject_scale(cv)
     on_land = [o for o in objects if OBJECTS[o][1] in ("ground", "table")]
     afloat = [o for o in objects if OBJECTS[o][1] == "water"]
     if cv.water and on_land:  # a shore in front for things that stand
