@@ -185,7 +185,7 @@ def _draw_ground(cv: Canvas, plan: Plan, objects: list[str], rng: random.Random)
             cv.draw.line((x, y, x + cv.unit * cv.rng.uniform(4, 12), y),
                          fill=mix(cv.pal.water, (255, 255, 255), 0.3), width=max(1, int(cv.unit / 3)))
         cv.horizon, cv.water = int(top), True
-    for k, name in enumerate(afloat):
+    for name in afloat:
         fn, _, rel, _ = OBJECTS[name]
         cv.colours = _colours_for(plan, name)
         y = cv.horizon + (cv.h - cv.horizon) * rng.uniform(0.25, 0.5)

@@ -50,7 +50,8 @@ def bird(cv: Canvas, x, y, s) -> None:
     cv.draw.polygon([(x - 1.5 * u, y - 0.5 * u), tip, (x + 1.5 * u, y - 0.2 * u)], fill=wing)
     cv.draw.chord((x - 2 * u, y - 0.2 * u, x + 2.5 * u, y + 2.2 * u), 0, 180,
                   fill=mix(body, (255, 255, 255), 0.5))                                 # breast
-    gulls(cv, 2)
+    if cv.plan is None or not cv.plan.many:
+        gulls(cv, 2)
 
 
 def gulls(cv: Canvas, count: int) -> None:

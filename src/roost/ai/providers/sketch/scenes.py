@@ -212,7 +212,7 @@ def snowfield(cv: Canvas) -> None:
 
 def space(cv: Canvas) -> None:
     cv.horizon = cv.h
-    p = cv.pal if cv.pal.night else cv.pal
+    p = cv.pal
     cv.gradient((0, 0, cv.w, cv.h), [(6, 8, 28), mix((20, 16, 60), p.accent2, 0.25), (10, 8, 30)])
     stars(cv, 140)
     rng, u = cv.rng, cv.unit
