@@ -81,6 +81,23 @@ class Settings(BaseSettings):
     ai_moderation_blocklist: str = Field(
         "", description="AI moderation: a file of terms (one a line; `re:` for a regular "
         "expression) refused in prompts and texts, beside the built-in few")
+    ai_image_provider: str = Field(
+        "builtin", description="what draws generated images: `builtin` (Roost's sketch "
+                               "generator, offline, no GPU)")
+    ai_embeddings_provider: str = Field(
+        "builtin", description="what embeds text: `builtin` (all-MiniLM-L6-v2 int8 on "
+                               "onnxruntime, offline)")
+
+    @field_validator("ai_image_provider", "ai_embeddings_provider")
+    @classmethod
+    def _check_ai_provider(cls, v: str, info) -> str:
+        from roost.ai import registry
+
+        table = registry.IMAGES if info.field_name == "ai_image_provider" else registry.EMBEDDINGS
+        v = v.strip().lower()
+        if v not in table:
+            raise ValueError(f"must be one of {', '.join(table)} (got {v!r})")
+        return v
 
     @field_validator("database_url")
     @classmethod

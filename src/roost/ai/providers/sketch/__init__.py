@@ -1,0 +1,1 @@
+"""The built-in sketch generator's parts: palettes, drawable subjects, finishing styles."""

@@ -1,0 +1,83 @@
+"""Which provider serves each capability, chosen from Settings; one instance per process.
+
+    ROOST_AI_IMAGE_PROVIDER        builtin (the sketch generator)
+    ROOST_AI_EMBEDDINGS_PROVIDER   builtin (all-MiniLM-L6-v2 int8 on onnxruntime)
+
+Instances load their models lazily, on first use, so picking them is cheap. Later rounds add
+local (diffusers, GGUF) and remote (OpenAI-compatible, Automatic1111) names to the tables."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from roost.ai.providers.base import Embedder, GeneratedImage, ImageGenerator, ImageRequest
+from roost.config import Settings, get_settings
+
+
+class ProviderConfigError(ValueError):
+    """A provider setting names no known provider."""
+
+
+def _builtin_embedder(settings: Settings) -> Embedder:
+    from roost.ai.providers.builtin_embeddings import BuiltinEmbedder
+
+    return BuiltinEmbedder()
+
+
+def _builtin_sketch(settings: Settings) -> ImageGenerator:
+    from roost.ai.providers.builtin_sketch import SketchGenerator
+
+    return SketchGenerator(embedder=embedder(settings))
+
+
+EMBEDDINGS: dict[str, Callable[[Settings], Embedder]] = {"builtin": _builtin_embedder}
+IMAGES: dict[str, Callable[[Settings], ImageGenerator]] = {"builtin": _builtin_sketch}
+
+_cache: dict[tuple[str, str], Any] = {}
+_lock = threading.RLock()
+
+
+def check(setting: str, value: str, table: dict[str, Any]) -> str:
+    if value not in table:
+        raise ProviderConfigError(
+            f"ROOST_{setting.upper()} must be one of {', '.join(table)} (got {value!r})")
+    return value
+
+
+def _get(setting: str, value: str, table: dict[str, Callable], settings: Settings) -> Any:
+    check(setting, value, table)
+    key = (setting, value)
+    with _lock:
+        if key not in _cache:
+            _cache[key] = table[value](settings)
+        return _cache[key]
+
+
+def embedder(settings: Settings | None = None) -> Embedder:
+    settings = settings or get_settings()
+    return _get("ai_embeddings_provider", settings.ai_embeddings_provider, EMBEDDINGS, settings)
+
+
+def image_generator(settings: Settings | None = None) -> ImageGenerator:
+    settings = settings or get_settings()
+    return _get("ai_image_provider", settings.ai_image_provider, IMAGES, settings)
+
+
+def clear() -> None:
+    """Forget the cached instances (tests, or after changing settings)."""
+    with _lock:
+        _cache.clear()
+
+
+async def embed(texts: list[str], settings: Settings | None = None) -> list[list[float]]:
+    """Embeddings computed off the event loop."""
+    return await asyncio.to_thread(embedder(settings).embed, texts)
+
+
+async def generate_images(request: ImageRequest,
+                          settings: Settings | None = None) -> list[GeneratedImage]:
+    """Images generated off the event loop."""
+    return await asyncio.to_thread(image_generator(settings).generate, request)
