@@ -88,6 +88,12 @@ class Settings(BaseSettings):
         "builtin", description="what embeds text: `builtin` (all-MiniLM-L6-v2 int8 on "
                                "onnxruntime, offline)")
 
+    ai_daily_generations: int = Field(
+        50, ge=0, description="AI image generations one person may start per UTC day (admins are "
+        "exempt; 0 turns generation off for everyone else)")
+    ai_generation_timeout: float = Field(
+        60.0, gt=0, le=600, description="seconds an image generation may run before it fails")
+
     @field_validator("ai_image_provider", "ai_embeddings_provider")
     @classmethod
     def _check_ai_provider(cls, v: str, info) -> str:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 
 def include_all(app: FastAPI) -> None:
+    from roost.ai.generations.endpoints import router as ai_generations
     from roost.ai.moderation.endpoints import router as ai_moderation
     from roost.api.mastodon import router as mastodon
     from roost.auth.routes import router as oauth
@@ -17,5 +18,6 @@ def include_all(app: FastAPI) -> None:
     app.include_router(session_pages)
     app.include_router(mastodon)
     app.include_router(ai_moderation)
+    app.include_router(ai_generations)
     app.include_router(media_files)
     web.include(app)  # last: its pages never shadow an API or OAuth route

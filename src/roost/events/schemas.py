@@ -592,3 +592,42 @@ class AiModerationDecided(EventData):
     subject_id: str | None = None
     verdict: str
     provider: str
+
+
+@event_type("ai.generation_started")
+class AiGenerationStarted(EventData):
+    """A person asked for images (the generation is queued)."""
+    generation_id: str
+    account_id: str
+    n: int
+    seed: int
+    style: str | None = None
+    aspect_ratio: str
+    provider: str
+    remix_of: str | None = None
+
+
+@event_type("ai.generation_cancelled")
+class AiGenerationCancelled(EventData):
+    generation_id: str
+    account_id: str
+    state_before: str
+
+
+@event_type("ai.candidates_shown")
+class AiCandidatesShown(EventData):
+    """A generation finished: these candidates were offered (refused ones are not among them)."""
+    generation_id: str
+    account_id: str
+    candidate_ids: list[str]
+    refused: int = 0
+
+
+@event_type("ai.candidates_picked")
+class AiCandidatesPicked(EventData):
+    """The preference signal: which candidates the person kept and which they passed over."""
+    generation_id: str
+    account_id: str
+    picked: list[str]
+    discarded: list[str]
+    media_ids: list[str]

@@ -36,4 +36,8 @@ class MediaAttachment(Base):
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     focus_x: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     focus_y: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
+    # Set when the file came from an AI generation (pick): the status carrying it is an AI post.
+    ai_generation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ai_generations.id", ondelete="SET NULL"), nullable=True, index=True)
+    ai_candidate_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = created_column()

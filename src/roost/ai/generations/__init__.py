@@ -1,0 +1,1 @@
+"""Image generations as durable jobs: start, run (tasks.py), cancel, pick, remix lineage."""

@@ -1,0 +1,57 @@
+"""Generation queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost.models import Candidate, Generation, MediaAttachment
+
+
+async def get_own(session: AsyncSession, account_id: int, generation_id: int | None,
+                  ) -> Generation | None:
+    if generation_id is None:
+        return None
+    return (await session.scalars(select(Generation).where(
+        Generation.id == generation_id, Generation.account_id == account_id))).one_or_none()
+
+
+async def candidates(session: AsyncSession, generation_id: int) -> list[Candidate]:
+    return list((await session.scalars(select(Candidate).where(
+        Candidate.generation_id == generation_id).order_by(Candidate.index))).all())
+
+
+async def delete_candidates(session: AsyncSession, generation_id: int) -> list[str]:
+    """Remove a generation's candidate rows; the file paths they held."""
+    rows = await candidates(session, generation_id)
+    paths = [p for c in rows for p in (c.file_path, c.thumbnail_path)]
+    await session.execute(delete(Candidate).where(Candidate.generation_id == generation_id))
+    return paths
+
+
+async def count_since(session: AsyncSession, account_id: int, since: datetime) -> int:
+    """Generations the person started since `since`, failed ones not counted."""
+    return await session.scalar(select(func.count()).select_from(Generation).where(
+        Generation.account_id == account_id, Generation.created_at >= since,
+        Generation.state != "failed")) or 0
+
+
+async def generation_of_status(session: AsyncSession, status_id: int) -> Generation | None:
+    """The generation behind a status's first AI attachment (None: not an AI post)."""
+    return (await session.scalars(
+        select(Generation).join(MediaAttachment, MediaAttachment.ai_generation_id == Generation.id)
+        .where(MediaAttachment.status_id == status_id)
+        .order_by(MediaAttachment.position).limit(1))).one_or_none()
+
+
+async def remix_status_ids(session: AsyncSession, source_ids: list[int]) -> list[int]:
+    """Statuses carrying media from generations that remix one of `source_ids`."""
+    if not source_ids:
+        return []
+    return list((await session.scalars(
+        select(MediaAttachment.status_id).distinct()
+        .join(Generation, MediaAttachment.ai_generation_id == Generation.id)
+        .where(Generation.remix_of_status_id.in_(source_ids),
+               MediaAttachment.status_id.is_not(None)))).all())

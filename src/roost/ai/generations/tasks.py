@@ -1,0 +1,113 @@
+"""`ai.generate`: draw a generation's images, stamp provenance, moderate, store the candidates.
+
+Safe to run again: a retry after a crash first removes any candidates an earlier attempt left
+(rows keyed by (generation, index)), so it never duplicates them. A cancelled or missing
+generation is done. The provider's call is bounded by ROOST_AI_GENERATION_TIMEOUT; past it the
+generation fails with a clear error (the provider's thread finishes on its own and is ignored)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import events, runtime
+from roost.ai import provenance, registry
+from roost.ai.generations import repository as repo
+from roost.ai.generations.service import GENERATE
+from roost.ai.moderation.service import moderate_image
+from roost.ai.providers.base import GeneratedImage, ImageRequest
+from roost.db import after_commit
+from roost.events import schemas as ev
+from roost.jobs import job
+from roost.kit.clock import utcnow
+from roost.kit.ids import new_id
+from roost.media import processing, storage
+from roost.models import Account, Candidate, Generation
+
+PREFIX = "generations"
+
+
+@job(GENERATE, max_attempts=3, timeout=900.0)
+async def generate(session: AsyncSession, generation_id: int) -> None:
+    gen = await session.get(Generation, generation_id)
+    if gen is None or gen.state in ("done", "failed", "cancelled"):
+        return
+    store = storage.get_storage()
+    stale = await repo.delete_candidates(session, gen.id)  # left by a crashed attempt
+    if stale:
+        after_commit(session, _remover(store, stale))
+    gen.state, gen.started_at, gen.attempts = "running", utcnow(), gen.attempts + 1
+    await session.flush()
+    settings = runtime.settings()
+    request = ImageRequest(gen.prompt, gen.n, gen.seed, gen.style, gen.aspect_ratio)
+    try:
+        images = await asyncio.wait_for(registry.generate_images(request, settings),
+                                        timeout=settings.ai_generation_timeout)
+    except TimeoutError:
+        return _fail(gen, f"The image generator took longer than "
+                          f"{settings.ai_generation_timeout:g} seconds")
+    await session.refresh(gen, ["state"])
+    if gen.state == "cancelled":  # cancelled while drawing: keep nothing
+        return
+    account = await session.get(Account, gen.account_id)
+    shown: list[Candidate] = []
+    refused = 0
+    for index, image in enumerate(images):
+        data = provenance.stamp(image.png, generator=gen.provider_name, model=gen.provider_model,
+                                prompt=gen.prompt, seed=image.seed, instance=settings.domain)
+        candidate_id = new_id()
+        verdict = await moderate_image(session, account, data, candidate_id)
+        if verdict.decision == "refused":
+            refused += 1
+            continue
+        shown.append(await _store(session, store, gen, candidate_id, index, image, data,
+                                  verdict.decision == "sensitive"))
+    gen.state, gen.finished_at = "done", utcnow()
+    if not shown:
+        gen.error = "Every image was refused by moderation"
+    elif refused:
+        gen.error = f"{refused} of {len(images)} images were refused by moderation"
+    await session.flush()
+    events.record(session, ev.AiCandidatesShown(
+        generation_id=str(gen.id), account_id=str(gen.account_id),
+        candidate_ids=[str(c.id) for c in shown], refused=refused),
+        actor_id=gen.account_id, subject_id=gen.id)
+
+
+def _fail(gen: Generation, error: str) -> None:
+    gen.state, gen.finished_at, gen.error = "failed", utcnow(), error
+
+
+def _prepare(data: bytes) -> tuple[processing.Encoded, str]:
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        still = im.convert("RGB")
+    return processing._thumbnail(still), processing.blurhash_of(still)
+
+
+async def _store(session: AsyncSession, store: storage.Storage, gen: Generation, candidate_id: int,
+                 index: int, image: GeneratedImage, data: bytes, sensitive: bool) -> Candidate:
+    """Write the stamped PNG as it is (metadata kept) and a thumbnail, then the row."""
+    thumb, blurhash = await asyncio.to_thread(_prepare, data)
+    dirs, token = storage._random_dirs()
+    base = f"{PREFIX}/{dirs}/{gen.id}-{index}-{token}"
+    path, thumb_path = f"{base}.png", f"{base}-small.{thumb.ext}"
+    row = Candidate(id=candidate_id, generation_id=gen.id, index=index, seed=image.seed,
+                    width=image.width, height=image.height, thumb_width=thumb.width,
+                    thumb_height=thumb.height, content_type="image/png", file_path=path,
+                    thumbnail_path=thumb_path, file_size=len(data), blurhash=blurhash,
+                    sensitive=sensitive)
+    await store.save(path, data)
+    await store.save(thumb_path, thumb.data)
+    session.add(row)
+    return row
+
+
+def _remover(store: storage.Storage, paths: list[str]):  # noqa: ANN202
+    async def remove() -> None:
+        for p in paths:
+            await store.delete(p)
+    return remove
