@@ -34,8 +34,16 @@ async def events_of(db, type_: str, subject_id: int) -> list[dict]:  # noqa: ANN
         return [e.data for e in rows]
 
 
-async def post_ai(api, person, prompt: str = PROMPT, **params) -> tuple[dict, dict]:  # noqa: ANN001
-    """A generation run to done, its first candidate picked and posted: (generation, status)."""
-    r = await api.post(ROOT, data={"prompt": prompt, "n": "2", **params}, headers=person.headers)
-    assert r.status_code == 202, r.text
-    return r.json(), {}
+async def post_ai(api, person, run_jobs, text: str = "made this", **params) -> dict:  # noqa: ANN001
+    """Generate (one candidate), pick it and post it: the status JSON."""
+    gen = await start(api, person, n="1", **params)
+    await run_jobs()
+    [cand] = (await get(api, person, gen["id"]))["candidates"]
+    r = await api.post(f"{ROOT}/{gen['id']}/pick", data={"candidate_ids[]": [cand["id"]]},
+                       headers=person.headers)
+    assert r.status_code == 200, r.text
+    r = await api.post("/api/v1/statuses", data={"status": text, "media_ids[]": [r.json()[0]["id"]],
+                                                 **params.get("status", {})},
+                       headers=person.headers)
+    assert r.status_code == 200, r.text
+    return r.json()

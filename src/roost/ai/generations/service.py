@@ -80,8 +80,10 @@ async def start_generation(session: AsyncSession, account: Account, prompt: str,
     text = _check(prompt, n, seed, style, aspect_ratio)
     q = await quota(session, account)
     if q.limit is not None and q.used >= q.limit:
-        raise RateLimited(f"You have used your {q.limit} image generations for today; more are "
-                          f"available from {q.resets_at.isoformat().replace('+00:00', 'Z')}")
+        err = RateLimited(f"You have used your {q.limit} image generations for today; more are "
+                          f"available from {q.resets_at:%Y-%m-%d %H:%M} UTC")
+        err.headers = {"Retry-After": str(max(1, int((q.resets_at - utcnow()).total_seconds())))}
+        raise err
     source: Status | None = None
     if remix_of is not None and remix_of != "":
         source = await posts_repo.get_readable(session, parse_id(remix_of), account.id)
