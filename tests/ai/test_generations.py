@@ -9,6 +9,7 @@ from roost.ai import provenance
 from roost.ai.generations import tasks
 from roost.models import Candidate, Generation, ModerationDecision
 from tests.ai.generations import PROMPT, ROOT, events_of, get, path_of, start
+from tests.openapi import check_schema
 
 
 async def test_create_run_pick_and_post(api, make, db, run_jobs):
@@ -44,6 +45,9 @@ async def test_create_run_pick_and_post(api, make, db, run_jobs):
     assert r.status_code == 200, r.text
     [media] = r.json()
     assert media["type"] == "image"
+    check_schema("MediaAttachment", media)
+    assert media["roost"] == {"ai_generated": True, "generation_id": gen["id"],
+                              "candidate_id": cands[1]["id"]}
     assert media["description"] == f"AI-generated image (Roost built-in sketch generator): {PROMPT}"
     picked = await events_of(db, "ai.candidates_picked", int(gen["id"]))
     assert picked[0]["picked"] == [cands[1]["id"]]
@@ -53,6 +57,7 @@ async def test_create_run_pick_and_post(api, make, db, run_jobs):
     r = await api.post("/api/v1/statuses", data={"status": "made this", "media_ids[]": [media["id"]]},
                        headers=alice.headers)
     assert r.status_code == 200, r.text
+    check_schema("Status", r.json())
     [attached] = r.json()["media_attachments"]
     assert "AI-generated image" in attached["description"] and PROMPT in attached["description"]
     r = await api.get(path_of(attached["url"]))

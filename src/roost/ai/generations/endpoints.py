@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 
 from roost.ai.generations import repository as repo
 from roost.ai.generations import service
@@ -90,7 +90,7 @@ async def pick(generation_id: str, request: Request, session: DbSession,
 
 
 @router.get("/statuses/{status_id}/lineage")
-async def lineage(status_id: str, session: DbSession, response: Response,
+async def lineage(status_id: str, session: DbSession,
                   actor: Actor | None = maybe_user("read:statuses")) -> dict:
     viewer = actor.account if actor else None
     ancestors, descendants = await service.lineage(session, viewer, status_id)

@@ -106,7 +106,7 @@ def media(m: MediaAttachment) -> dict:
                          "size": f"{m.thumb_width}x{m.thumb_height}",
                          "aspect": round(m.thumb_width / m.thumb_height, 6)}
     meta["focus"] = {"x": m.focus_x, "y": m.focus_y}
-    return {
+    data = {
         "id": str(m.id),
         "type": m.type,
         "url": media_url(m.file_path, ""),
@@ -118,6 +118,10 @@ def media(m: MediaAttachment) -> dict:
         "description": m.description,
         "blurhash": m.blurhash,
     }
+    if m.ai_generation_id is not None:  # Roost's extension (Mastodon clients ignore unknown keys)
+        data["roost"] = {"ai_generated": True, "generation_id": str(m.ai_generation_id),
+                         "candidate_id": str(m.ai_candidate_id) if m.ai_candidate_id else None}
+    return data
 
 
 def tag(t: Tag, *, history: list[dict] | None = None, following: bool | None = None) -> dict:
