@@ -143,3 +143,15 @@ async def _rows(db, generation_id: int) -> list[dict]:  # noqa: ANN001
 async def test_a_missing_generation_is_done(db):
     async with db.unit_of_work() as session:
         await tasks.generate(session, generation_id=123456789)
+
+
+async def test_after_three_crashed_attempts_the_generation_fails(api, make, db):
+    alice = await make.account()
+    gen = await start(api, alice, n="1")
+    async with db.unit_of_work() as session:  # as if three attempts died mid-way
+        row = await session.get(Generation, int(gen["id"]))
+        row.state, row.attempts = "running", tasks.MAX_ATTEMPTS
+    async with db.unit_of_work() as session:
+        await tasks.generate(session, generation_id=int(gen["id"]))
+    after = await get(api, alice, gen["id"])
+    assert after["state"] == "failed" and "failed 3 times" in after["error"]

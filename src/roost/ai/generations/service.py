@@ -147,7 +147,7 @@ async def pick(session: AsyncSession, account: Account, generation_id: str | int
     """Turn candidates into the person's own unattached media, in the order given."""
     gen = await get(session, account, generation_id)
     if gen.state != "done":
-        raise Invalid("Validation failed: the generation has not finished")
+        raise Invalid(f"Validation failed: the generation is {gen.state}, not done")
     ids = [parse_id(c) for c in candidate_ids]
     if not ids:
         raise Invalid("Validation failed: candidate_ids can't be blank")

@@ -1,7 +1,8 @@
 """`ai.generate`: draw a generation's images, stamp provenance, moderate, store the candidates.
 
 Safe to run again: a retry after a crash first removes any candidates an earlier attempt left
-(rows keyed by (generation, index)), so it never duplicates them. A cancelled or missing
+(rows keyed by (generation, index)), so it never duplicates them; after MAX_ATTEMPTS crashed
+attempts the generation fails. A cancelled or missing
 generation is done. The provider's call is bounded by ROOST_AI_GENERATION_TIMEOUT; past it the
 generation fails with a clear error (the provider's thread finishes on its own and is ignored)."""
 
@@ -11,6 +12,7 @@ import asyncio
 import io
 
 from PIL import Image
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, runtime
@@ -19,7 +21,7 @@ from roost.ai.generations import repository as repo
 from roost.ai.generations.service import GENERATE
 from roost.ai.moderation.service import moderate_image
 from roost.ai.providers.base import GeneratedImage, ImageRequest
-from roost.db import after_commit
+from roost.db import after_commit, database_of
 from roost.events import schemas as ev
 from roost.jobs import job
 from roost.kit.clock import utcnow
@@ -28,30 +30,38 @@ from roost.media import processing, storage
 from roost.models import Account, Candidate, Generation
 
 PREFIX = "generations"
+MAX_ATTEMPTS = 3
 
 
-@job(GENERATE, max_attempts=3, timeout=900.0)
+@job(GENERATE, max_attempts=MAX_ATTEMPTS + 1, timeout=900.0)
 async def generate(session: AsyncSession, generation_id: int) -> None:
     gen = await session.get(Generation, generation_id)
     if gen is None or gen.state in ("done", "failed", "cancelled"):
         return
-    store = storage.get_storage()
-    stale = await repo.delete_candidates(session, gen.id)  # left by a crashed attempt
-    if stale:
-        after_commit(session, _remover(store, stale))
-    gen.state, gen.started_at, gen.attempts = "running", utcnow(), gen.attempts + 1
-    await session.flush()
+    if gen.attempts >= MAX_ATTEMPTS:  # every attempt crashed: stop, and say so
+        return _fail(gen, f"The image generator failed {MAX_ATTEMPTS} times")
+    # `running` is committed at once, in its own short unit of work, so pollers see it; the
+    # drawing itself holds no transaction (on SQLite a write would lock out every other writer).
+    if not await _mark_running(session, gen.id):
+        return
     settings = runtime.settings()
     request = ImageRequest(gen.prompt, gen.n, gen.seed, gen.style, gen.aspect_ratio)
     try:
         images = await asyncio.wait_for(registry.generate_images(request, settings),
                                         timeout=settings.ai_generation_timeout)
     except TimeoutError:
+        images = None
+    gen = (await session.scalars(select(Generation).where(Generation.id == generation_id)
+                                 .execution_options(populate_existing=True))).one_or_none()
+    if gen is None or gen.state != "running":  # cancelled meanwhile: keep nothing
+        return
+    if images is None:
         return _fail(gen, f"The image generator took longer than "
                           f"{settings.ai_generation_timeout:g} seconds")
-    await session.refresh(gen, ["state"])
-    if gen.state == "cancelled":  # cancelled while drawing: keep nothing
-        return
+    store = storage.get_storage()
+    stale = await repo.delete_candidates(session, gen.id)  # left by a crashed attempt
+    if stale:
+        after_commit(session, _remover(store, stale))
     account = await session.get(Account, gen.account_id)
     shown: list[Candidate] = []
     refused = 0
@@ -75,6 +85,16 @@ async def generate(session: AsyncSession, generation_id: int) -> None:
         generation_id=str(gen.id), account_id=str(gen.account_id),
         candidate_ids=[str(c.id) for c in shown], refused=refused),
         actor_id=gen.account_id, subject_id=gen.id)
+
+
+async def _mark_running(session: AsyncSession, generation_id: int) -> bool:
+    async with database_of(session).unit_of_work() as own:
+        done = await own.execute(
+            update(Generation)
+            .where(Generation.id == generation_id, Generation.state.in_(("queued", "running")))
+            .values(state="running", started_at=utcnow(), attempts=Generation.attempts + 1)
+            .execution_options(synchronize_session=False))
+    return done.rowcount == 1
 
 
 def _fail(gen: Generation, error: str) -> None:
