@@ -12,7 +12,6 @@ import asyncio
 import io
 
 from PIL import Image
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, runtime
@@ -35,24 +34,20 @@ MAX_ATTEMPTS = 3
 
 @job(GENERATE, max_attempts=MAX_ATTEMPTS + 1, timeout=900.0)
 async def generate(session: AsyncSession, generation_id: int) -> None:
-    gen = await session.get(Generation, generation_id)
-    if gen is None or gen.state in ("done", "failed", "cancelled"):
-        return
-    if gen.attempts >= MAX_ATTEMPTS:  # every attempt crashed: stop, and say so
-        return _fail(gen, f"The image generator failed {MAX_ATTEMPTS} times")
-    # `running` is committed at once, in its own short unit of work, so pollers see it; the
-    # drawing itself holds no transaction (on SQLite a write would lock out every other writer).
-    if not await _mark_running(session, gen.id):
+    # The job's own unit of work is not touched until the images are drawn: on SQLite it takes
+    # the write lock at its first statement, which would lock out every other writer (and the
+    # step below) for the whole drawing. `running` is committed at once, in its own short unit of
+    # work, so pollers see it.
+    request = await _start(session, generation_id)
+    if request is None:
         return
     settings = runtime.settings()
-    request = ImageRequest(gen.prompt, gen.n, gen.seed, gen.style, gen.aspect_ratio)
     try:
         images = await asyncio.wait_for(registry.generate_images(request, settings),
                                         timeout=settings.ai_generation_timeout)
     except TimeoutError:
         images = None
-    gen = (await session.scalars(select(Generation).where(Generation.id == generation_id)
-                                 .execution_options(populate_existing=True))).one_or_none()
+    gen = await session.get(Generation, generation_id)
     if gen is None or gen.state != "running":  # cancelled meanwhile: keep nothing
         return
     if images is None:
@@ -87,14 +82,17 @@ async def generate(session: AsyncSession, generation_id: int) -> None:
         actor_id=gen.account_id, subject_id=gen.id)
 
 
-async def _mark_running(session: AsyncSession, generation_id: int) -> bool:
+async def _start(session: AsyncSession, generation_id: int) -> ImageRequest | None:
+    """Mark the generation running (committed); None when there is nothing to draw."""
     async with database_of(session).unit_of_work() as own:
-        done = await own.execute(
-            update(Generation)
-            .where(Generation.id == generation_id, Generation.state.in_(("queued", "running")))
-            .values(state="running", started_at=utcnow(), attempts=Generation.attempts + 1)
-            .execution_options(synchronize_session=False))
-    return done.rowcount == 1
+        gen = await own.get(Generation, generation_id)
+        if gen is None or gen.state not in ("queued", "running"):
+            return None
+        if gen.attempts >= MAX_ATTEMPTS:  # every attempt died mid-way: stop, and say so
+            _fail(gen, f"The image generator failed {MAX_ATTEMPTS} times")
+            return None
+        gen.state, gen.started_at, gen.attempts = "running", utcnow(), gen.attempts + 1
+        return ImageRequest(gen.prompt, gen.n, gen.seed, gen.style, gen.aspect_ratio)
 
 
 def _fail(gen: Generation, error: str) -> None:
