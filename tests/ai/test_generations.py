@@ -155,3 +155,12 @@ async def test_after_three_crashed_attempts_the_generation_fails(api, make, db):
         await tasks.generate(session, generation_id=int(gen["id"]))
     after = await get(api, alice, gen["id"])
     assert after["state"] == "failed" and "failed 3 times" in after["error"]
+
+
+async def test_the_endpoints_are_in_the_openapi_document(app):
+    paths = app.openapi()["paths"]
+    for path in ("/api/v1/roost/generations", "/api/v1/roost/generations/quota",
+                 "/api/v1/roost/generations/{generation_id}",
+                 "/api/v1/roost/generations/{generation_id}/pick",
+                 "/api/v1/roost/statuses/{status_id}/lineage"):
+        assert path in paths, path
