@@ -77,6 +77,9 @@ async def start_generation(session: AsyncSession, account: Account, prompt: str,
                            seed: int | None = None, style: str | None = None,
                            aspect_ratio: str = "1:1", remix_of: str | int | None = None,
                            ) -> Generation:
+    """Validate, check the quota and `remix_of`, moderate the prompt, then insert the queued
+    generation and enqueue its job in the caller's transaction. A refused prompt commits the
+    caller's unit of work (holding only the logged decision) before raising Invalid."""
     text = _check(prompt, n, seed, style, aspect_ratio)
     q = await quota(session, account)
     if q.limit is not None and q.used >= q.limit:
