@@ -166,13 +166,17 @@ class Broker:
         await self._changed()
 
     async def _detach(self, sub: Subscription) -> None:
+        self._forget(sub)
+        await self._changed()
+
+    def _forget(self, sub: Subscription) -> None:
+        """Take `sub` off its channels (a channel nobody listens to is dropped)."""
         for ch in sub.channels:
             subs = self._subs.get(ch)
             if subs is not None:
                 subs.discard(sub)
                 if not subs:
                     del self._subs[ch]
-        await self._changed()
 
     async def _changed(self) -> None:
         """The set of locally wanted channels changed (Redis: subscribe or unsubscribe)."""
@@ -229,12 +233,7 @@ class RedisBroker(Broker):
     async def _detach(self, sub: Subscription) -> None:
         # The UNSUBSCRIBE runs in its own task: a stream being cancelled (its client left)
         # must not cut it short.
-        for ch in sub.channels:
-            subs = self._subs.get(ch)
-            if subs is not None:
-                subs.discard(sub)
-                if not subs:
-                    del self._subs[ch]
+        self._forget(sub)
         task = asyncio.create_task(self._changed())
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
