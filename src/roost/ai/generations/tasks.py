@@ -3,15 +3,21 @@
 Safe to run again: a retry after a crash first removes any candidates an earlier attempt left
 (rows keyed by (generation, index)), so it never duplicates them; after MAX_ATTEMPTS crashed
 attempts the generation fails. A cancelled or missing
-generation is done. The provider's call is bounded by ROOST_AI_GENERATION_TIMEOUT; past it the
-generation fails with a clear error (the provider's thread finishes on its own and is ignored)."""
+generation is done. Candidates are drawn one at a time (candidate i with seed + i, as a batch
+would), and the generation's state is read again between them, so cancelling a running
+generation stops the drawing after the current image. All the drawing together is bounded by
+ROOST_AI_GENERATION_TIMEOUT; past it the generation fails with a clear error (the provider's
+thread finishes its current image on its own and is ignored)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
+import time
 
 from PIL import Image
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, runtime
@@ -19,7 +25,7 @@ from roost.ai import provenance, registry
 from roost.ai.generations import repository as repo
 from roost.ai.generations.service import GENERATE
 from roost.ai.moderation.service import moderate_image
-from roost.ai.providers.base import GeneratedImage, ImageRequest
+from roost.ai.providers.base import MAX_SEED, GeneratedImage, ImageRequest
 from roost.db import after_commit, database_of
 from roost.events import schemas as ev
 from roost.jobs import job
@@ -42,11 +48,7 @@ async def generate(session: AsyncSession, generation_id: int) -> None:
     if request is None:
         return
     settings = runtime.settings()
-    try:
-        images = await asyncio.wait_for(registry.generate_images(request, settings),
-                                        timeout=settings.ai_generation_timeout)
-    except TimeoutError:
-        images = None
+    images = await _draw(session, generation_id, request, settings.ai_generation_timeout)
     gen = await session.get(Generation, generation_id)
     if gen is None or gen.state != "running":  # cancelled meanwhile: keep nothing
         return
@@ -93,6 +95,29 @@ async def _start(session: AsyncSession, generation_id: int) -> ImageRequest | No
             return None
         gen.state, gen.started_at, gen.attempts = "running", utcnow(), gen.attempts + 1
         return ImageRequest(gen.prompt, gen.n, gen.seed, gen.style, gen.aspect_ratio)
+
+
+async def _draw(session: AsyncSession, generation_id: int, request: ImageRequest,
+                timeout: float) -> list[GeneratedImage] | None:
+    """The candidates, one provider call each; [] once cancelled, None past the timeout."""
+    deadline = time.monotonic() + timeout
+    images: list[GeneratedImage] = []
+    for i in range(request.n):
+        one = dataclasses.replace(request, n=1, seed=(request.seed + i) % (MAX_SEED + 1))
+        try:
+            images += await asyncio.wait_for(registry.generate_images(one, runtime.settings()),
+                                             timeout=max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            return None
+        if i + 1 < request.n and await _state(session, generation_id) != "running":
+            return []
+    return images
+
+
+async def _state(session: AsyncSession, generation_id: int) -> str | None:
+    """The state as committed now (a fresh read, not this job's unit of work)."""
+    async with database_of(session).read_session() as fresh:
+        return await fresh.scalar(select(Generation.state).where(Generation.id == generation_id))
 
 
 def _fail(gen: Generation, error: str) -> None:
