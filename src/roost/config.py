@@ -93,6 +93,9 @@ class Settings(BaseSettings):
         "exempt; 0 turns generation off for everyone else)")
     ai_generation_timeout: float = Field(
         60.0, gt=0, le=600, description="seconds an image generation may run before it fails")
+    ai_candidate_retention_days: int = Field(
+        30, ge=0, description="days generated candidates (picked or not) are kept before a daily "
+        "job removes them; picked ones live on as the person's media (0 keeps them forever)")
 
     @field_validator("ai_image_provider", "ai_embeddings_provider")
     @classmethod

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,17 @@ UNATTACHED_TTL = timedelta(hours=24)
 ORPHAN_GRACE = timedelta(hours=1)  # never touch files younger than this: their row may be on its way
 BATCH = 500
 MAX_BATCHES = 20
+
+# Other domains that store files under their own prefix say which of them rows still use:
+# prefix -> (session, owner ids) -> the paths in use. The owner id is the number a file's name
+# starts with (see storage.owner_id).
+KnownPaths = Callable[[AsyncSession, list[int]], Awaitable[set[str]]]
+OTHER_PREFIXES: dict[str, KnownPaths] = {}
+
+
+def sweep_prefix(prefix: str, known: KnownPaths) -> None:
+    """Have media.sweep also remove orphaned files under `prefix`."""
+    OTHER_PREFIXES[prefix] = known
 
 
 @job(EXPIRE, max_attempts=3)
@@ -70,7 +82,7 @@ async def old_files() -> dict[str, list[str]]:
     store = storage.get_storage()
     cutoff = utcnow() - ORPHAN_GRACE
     return {prefix: [f.path for f in await store.scan(prefix) if f.modified_at < cutoff]
-            for prefix in storage.PREFIXES}
+            for prefix in (*storage.PREFIXES, *OTHER_PREFIXES)}
 
 
 async def remove_orphans(session: AsyncSession, candidates: dict[str, list[str]]) -> int:
@@ -85,6 +97,8 @@ async def remove_orphans(session: AsyncSession, candidates: dict[str, list[str]]
                 known: set[str] = set()
             elif prefix == "attachments":
                 known = await repo.attachment_paths_of(session, ids)
+            elif prefix in OTHER_PREFIXES:
+                known = await OTHER_PREFIXES[prefix](session, ids)
             else:
                 known = await repo.profile_paths_of(session, ids)
             for path in batch:

@@ -55,3 +55,18 @@ async def remix_status_ids(session: AsyncSession, source_ids: list[int]) -> list
         .join(Generation, MediaAttachment.ai_generation_id == Generation.id)
         .where(Generation.remix_of_status_id.in_(source_ids),
                MediaAttachment.status_id.is_not(None)))).all())
+
+
+async def candidate_paths_of(session: AsyncSession, generation_ids: list[int]) -> set[str]:
+    """The candidate files (images and thumbnails) that rows of these generations hold."""
+    rows = await session.execute(select(Candidate.file_path, Candidate.thumbnail_path).where(
+        Candidate.generation_id.in_(generation_ids)))
+    return {p for row in rows for p in row}
+
+
+async def expired_candidates(session: AsyncSession, cutoff: datetime, limit: int,
+                             ) -> list[Candidate]:
+    """Candidates of generations started before `cutoff`, oldest first."""
+    return list((await session.scalars(
+        select(Candidate).join(Generation, Candidate.generation_id == Generation.id)
+        .where(Generation.created_at < cutoff).order_by(Candidate.id).limit(limit))).all())
