@@ -15,7 +15,9 @@ from roost.kit.ids import parse_id
 from roost.media import repository as media_repo
 from roost.media import service as media_service
 from roost.media import storage
+from roost.media.service import Readable, read_limited
 from roost.models import Account, MediaAttachment
+from roost import runtime
 
 
 async def describe(session: AsyncSession, actor: Account, media_id: str | int, *,
@@ -44,3 +46,14 @@ async def describe(session: AsyncSession, actor: Account, media_id: str | int, *
         provider=registry.captioner().info.name, saved=save,
     ), actor_id=actor.id, subject_id=media.id, public=False)
     return media, text
+
+
+async def describe_upload(file: Readable, lang: str = "en") -> str:
+    """A suggestion for an image not uploaded yet (the web composer sends its files only with
+    the post): read under the upload size limit, described, nothing stored."""
+    data = await read_limited(file, runtime.settings().max_upload_bytes)
+    try:
+        text = await registry.describe_image(data, lang)
+    except CaptionError as exc:
+        raise Invalid(str(exc)) from exc
+    return text[:media_service.MAX_DESCRIPTION]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps
+from threadpoolctl import threadpool_limits
 
 from roost.ai.providers.base import ProviderInfo
 from roost.ai.providers.caption import colours, effnet
@@ -87,7 +88,8 @@ class BuiltinCaptioner:
                          Image.BICUBIC)
         left, top = (img.width - effnet.SIZE) // 2, (img.height - effnet.SIZE) // 2
         img = img.crop((left, top, left + effnet.SIZE, top + effnet.SIZE))
-        probs = effnet.softmax(self._net.logits(np.asarray(img)))
+        with threadpool_limits(limits=1, user_api="blas"):  # small matrices: threads only contend
+            probs = effnet.softmax(self._net.logits(np.asarray(img)))
         return [(self._names[i], float(probs[i])) for i in np.argsort(-probs)[:k]]
 
     def text(self, rgb: Image.Image) -> str:
