@@ -102,6 +102,14 @@ class Settings(BaseSettings):
         "generated images; with ai_c2pa_key, and only if c2pa-python is installed")
     ai_c2pa_key: str = Field("", description="PEM private key for ai_c2pa_cert")
 
+    @field_validator("ai_c2pa_cert", "ai_c2pa_key")
+    @classmethod
+    def _check_c2pa_file(cls, v: str) -> str:
+        v = v.strip()
+        if v and not Path(v).is_file():
+            raise ValueError(f"no such file: {v}")
+        return v
+
     @field_validator("ai_caption_provider")
     @classmethod
     def _check_caption_provider(cls, v: str) -> str:

@@ -109,3 +109,10 @@ async def test_a_camera_manifest_is_not_a_label(api, make, signing):
     r = await api.post("/api/v2/media", files={"file": ("a.png", out.getvalue(), "image/png")},
                        headers=alice.headers)
     assert r.status_code == 200 and "roost" not in r.json()
+
+
+def test_a_missing_certificate_file_is_a_configuration_error(tmp_path):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="ai_c2pa_cert"):
+        Settings(ai_c2pa_cert=str(tmp_path / "missing.pem"))

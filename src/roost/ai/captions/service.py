@@ -6,9 +6,9 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import events
+from roost import events, runtime
 from roost.ai import registry
-from roost.ai.providers.builtin_caption import CaptionError
+from roost.ai.providers.base import CaptionError
 from roost.events import schemas as ev
 from roost.kit.errors import Invalid, NotFound
 from roost.kit.ids import parse_id
@@ -17,7 +17,6 @@ from roost.media import service as media_service
 from roost.media import storage
 from roost.media.service import Readable, read_limited
 from roost.models import Account, MediaAttachment
-from roost import runtime
 
 
 async def describe(session: AsyncSession, actor: Account, media_id: str | int, *,

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageOps
 from threadpoolctl import threadpool_limits
 
-from roost.ai.providers.base import ProviderInfo
+from roost.ai.providers.base import CaptionError, ProviderInfo
 from roost.ai.providers.caption import colours, effnet
 
 MIN_CONFIDENCE = 0.2   # a class is named only above this probability
@@ -31,10 +31,6 @@ PLAIN_STD = 6.0        # below this pixel spread (0-255) the image is one plain 
 MAX_TEXT = 200         # characters of recognised text quoted
 MIN_TEXT_SCORE = 0.6
 MAX_PIXELS = 40_000_000
-
-
-class CaptionError(ValueError):
-    """The bytes are not an image the captioner can read."""
 
 
 def _package_dir(name: str) -> Path:
