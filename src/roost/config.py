@@ -97,6 +97,32 @@ class Settings(BaseSettings):
         30, ge=0, description="days generated candidates (picked or not) are kept before a daily "
         "job removes them; picked ones live on as the person's media (0 keeps them forever)")
 
+    ai_caption_provider: str = Field(
+        "builtin", description="what suggests alt text: `builtin` (ImageNet tags, OCR and "
+                               "colours, offline)")
+    ai_c2pa_cert: str = Field(
+        "", description="PEM certificate chain (leaf first) to sign a C2PA manifest into "
+        "generated images; with ai_c2pa_key, and only if c2pa-python is installed")
+    ai_c2pa_key: str = Field("", description="PEM private key for ai_c2pa_cert")
+
+    @field_validator("ai_c2pa_cert", "ai_c2pa_key")
+    @classmethod
+    def _check_c2pa_file(cls, v: str) -> str:
+        v = v.strip()
+        if v and not Path(v).is_file():
+            raise ValueError(f"no such file: {v}")
+        return v
+
+    @field_validator("ai_caption_provider")
+    @classmethod
+    def _check_caption_provider(cls, v: str) -> str:
+        from roost.ai import registry
+
+        v = v.strip().lower()
+        if v not in registry.CAPTIONS:
+            raise ValueError(f"must be one of {', '.join(registry.CAPTIONS)} (got {v!r})")
+        return v
+
     @field_validator("ai_image_provider", "ai_embeddings_provider")
     @classmethod
     def _check_ai_provider(cls, v: str, info) -> str:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 
 def include_all(app: FastAPI) -> None:
+    from roost.ai.captions.endpoints import router as ai_captions
     from roost.ai.generations.endpoints import router as ai_generations
     from roost.ai.moderation.endpoints import router as ai_moderation
     from roost.api.mastodon import router as mastodon
@@ -19,5 +20,6 @@ def include_all(app: FastAPI) -> None:
     app.include_router(mastodon)
     app.include_router(ai_moderation)
     app.include_router(ai_generations)
+    app.include_router(ai_captions)
     app.include_router(media_files)
     web.include(app)  # last: its pages never shadow an API or OAuth route

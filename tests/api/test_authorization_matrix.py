@@ -223,6 +223,7 @@ ACCESS = {
     ("GET", "/api/v1/roost/generations/{generation_id}"): ("user", "read"),
     ("DELETE", "/api/v1/roost/generations/{generation_id}"): ("user", "write:media"),
     ("POST", "/api/v1/roost/generations/{generation_id}/pick"): ("user", "write:media"),
+    ("POST", "/api/v1/roost/media/{media_id}/describe"): ("user", "write:media"),
     ("GET", "/api/v1/roost/statuses/{status_id}/lineage"): ("maybe_user", "read:statuses"),
     ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),

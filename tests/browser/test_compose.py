@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from PIL import Image
+from playwright.async_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
@@ -76,3 +77,18 @@ async def test_compose_with_a_picture(page, browser_server, server_api, tmp_path
     # posted: the draft is gone
     await page.goto(f"{base}/compose")
     assert await page.get_by_label("What's on your mind?").input_value() == ""
+
+
+async def test_suggest_alt_text_fills_the_field(page, browser_server, server_api, tmp_path):
+    user = await server_api.user("describer")
+    await sign_in(page, browser_server.url, user, "/compose")
+    await page.get_by_role("heading", name="New post").wait_for()
+    png = tmp_path / "blue.png"
+    Image.new("RGB", (64, 48), (20, 60, 220)).save(png)
+    await page.get_by_label("Add images", exact=True).set_input_files(str(png))
+    await page.locator("#composer-new [data-preview]").first.wait_for(state="visible")
+    await page.get_by_role("button", name="Suggest alt text for image 1").click()
+    alt = page.get_by_label("Alt text for image 1")
+    await expect(alt).to_have_value("A plain blue image.", timeout=60_000)
+    assert await page.locator("#composer-new [data-post]").is_enabled()  # nothing was posted
+    assert page.url.endswith("/compose")

@@ -2,6 +2,7 @@
 
     ROOST_AI_IMAGE_PROVIDER        builtin (the sketch generator)
     ROOST_AI_EMBEDDINGS_PROVIDER   builtin (all-MiniLM-L6-v2 int8 on onnxruntime)
+    ROOST_AI_CAPTION_PROVIDER      builtin (ImageNet tags, OCR and colours)
 
 Instances load their models lazily, on first use, so picking them is cheap. Later rounds add
 local (diffusers, GGUF) and remote (OpenAI-compatible, Automatic1111) names to the tables."""
@@ -13,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from roost.ai.providers.base import Embedder, GeneratedImage, ImageGenerator, ImageRequest
+from roost.ai.providers.base import Captioner, Embedder, GeneratedImage, ImageGenerator, ImageRequest
 from roost.config import Settings, get_settings
 
 
@@ -33,7 +34,14 @@ def _builtin_sketch(settings: Settings) -> ImageGenerator:
     return SketchGenerator(embedder=embedder(settings))
 
 
+def _builtin_captioner(settings: Settings) -> Captioner:
+    from roost.ai.providers.builtin_caption import BuiltinCaptioner
+
+    return BuiltinCaptioner()
+
+
 EMBEDDINGS: dict[str, Callable[[Settings], Embedder]] = {"builtin": _builtin_embedder}
+CAPTIONS: dict[str, Callable[[Settings], Captioner]] = {"builtin": _builtin_captioner}
 IMAGES: dict[str, Callable[[Settings], ImageGenerator]] = {"builtin": _builtin_sketch}
 
 _cache: dict[tuple[str, str], Any] = {}
@@ -66,6 +74,11 @@ def image_generator(settings: Settings | None = None) -> ImageGenerator:
     return _get("ai_image_provider", settings.ai_image_provider, IMAGES, settings)
 
 
+def captioner(settings: Settings | None = None) -> Captioner:
+    settings = settings or get_settings()
+    return _get("ai_caption_provider", settings.ai_caption_provider, CAPTIONS, settings)
+
+
 def clear() -> None:
     """Forget the cached instances (tests, or after changing settings)."""
     with _lock:
@@ -81,3 +94,9 @@ async def generate_images(request: ImageRequest,
                           settings: Settings | None = None) -> list[GeneratedImage]:
     """Images generated off the event loop."""
     return await asyncio.to_thread(image_generator(settings).generate, request)
+
+
+async def describe_image(image: bytes, lang: str = "en",
+                         settings: Settings | None = None) -> str:
+    """Alt text suggested for an image, computed off the event loop."""
+    return await asyncio.to_thread(captioner(settings).describe, image, lang=lang)

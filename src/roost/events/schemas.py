@@ -631,3 +631,23 @@ class AiCandidatesPicked(EventData):
     picked: list[str]
     discarded: list[str]
     media_ids: list[str]
+
+
+@event_type("ai.alt_text_suggested")
+class AiAltTextSuggested(EventData):
+    """The captioner described a person's upload (saved: it became the description)."""
+    media_id: str
+    account_id: str
+    provider: str
+    saved: bool = False
+
+
+@event_type("ai.upload_provenance")
+class AiUploadProvenance(EventData):
+    """An upload's file claimed AI generation (read before its metadata was stripped)."""
+    media_id: str
+    account_id: str
+    source: str
+    generator: str | None = None
+    c2pa_manifest: bool = False
+    c2pa_valid: bool | None = None

@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, runtime
+from roost.ai import upload_provenance
 from roost.db import after_commit
 from roost.events import schemas as ev
 from roost.kit.errors import Invalid, NotFound, TooLarge
@@ -120,6 +121,7 @@ class Prepared:
     done: processing.Processed
     description: str | None
     focus: tuple[float, float]
+    ai_claim: upload_provenance.UploadClaim | None = None  # read from the original bytes
 
 
 async def prepare(file: Readable, *, description: str | None = None,
@@ -132,7 +134,9 @@ async def prepare(file: Readable, *, description: str | None = None,
     data = await read_limited(file, settings.max_upload_bytes)
     done = await _in_thread(processing.process_attachment, data,
                             max_pixels=settings.max_image_pixels)
-    return Prepared(done, text, point)
+    # after processing accepted the file, and on the original bytes: processing strips metadata
+    claim = await _in_thread(upload_provenance.examine, data)
+    return Prepared(done, text, point, claim)
 
 
 async def store(session: AsyncSession, actor: Account, prepared: Prepared) -> MediaAttachment:
@@ -147,6 +151,9 @@ async def store(session: AsyncSession, actor: Account, prepared: Prepared) -> Me
         thumb_width=done.thumbnail.width, thumb_height=done.thumbnail.height,
         blurhash=done.blurhash, description=text, focus_x=point[0], focus_y=point[1],
     )
+    claim = prepared.ai_claim
+    if claim is not None:
+        media.ai_provenance_source, media.ai_provenance = claim.source, claim.details
 
     async def flush() -> None:
         session.add(media)
@@ -158,6 +165,13 @@ async def store(session: AsyncSession, actor: Account, prepared: Prepared) -> Me
         media_id=str(media.id), account_id=str(actor.id), content_type=media.content_type,
         width=media.width, height=media.height, has_description=bool(text),
     ), actor_id=actor.id, subject_id=media.id, public=False)
+    if claim is not None:
+        c2pa = claim.details.get("c2pa")
+        events.record(session, ev.AiUploadProvenance(
+            media_id=str(media.id), account_id=str(actor.id), source=claim.source,
+            generator=claim.details.get("generator"), c2pa_manifest=c2pa is not None,
+            c2pa_valid=c2pa["valid"] if c2pa else None,
+        ), actor_id=actor.id, subject_id=media.id, public=False)
     return media
 
 

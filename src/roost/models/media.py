@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
+from roost.kit.types import JSONType
 from roost.models._common import created_column, id_column
 
 
@@ -40,4 +41,9 @@ class MediaAttachment(Base):
     ai_generation_id: Mapped[int | None] = mapped_column(
         ForeignKey("ai_generations.id", ondelete="SET NULL"), nullable=True, index=True)
     ai_candidate_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # What the uploaded file claimed about AI generation, read before its metadata was stripped
+    # (roost.ai.provenance.detect; C2PA verified with content_credentials.read). The source is
+    # set only when the upload is labelled AI-generated.
+    ai_provenance_source: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ai_provenance: Mapped[dict | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[datetime] = created_column()

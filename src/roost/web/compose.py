@@ -14,13 +14,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from roost import runtime
 from roost.accounts import repository as accounts_repo
+from roost.ai.captions import service as captions
 from roost.api.deps import AppSettings, DbSession
 from roost.api.mastodon.media import FORM_SLACK, _BodyLimit
 from roost.api.mastodon.presenter import Presenter
@@ -104,7 +105,7 @@ async def composer_context(request: Request, session: AsyncSession, viewer: Acco
     return {
         **v, "descriptions": list(v["descriptions"]) + [""] * (slots() - count),
         "key": key, "id": f"composer-{key}", "next": next_path or "", "in_reply_to": reply,
-        "context": context, "error": error, "focus": False, "max_chars": settings.max_post_chars,
+        "context": context, "error": error, "notice": None, "focus": False, "max_chars": settings.max_post_chars,
         "max_bytes": settings.max_upload_bytes, "slots": slots(), "accept": ACCEPT,
         "visibilities": VISIBILITIES, "languages": LANGUAGE_CHOICES,
         "length": posts.post_length(v["text"], v["spoiler_text"] if v["cw"] else ""),
@@ -177,10 +178,11 @@ async def _reply_target(session: AsyncSession, viewer: Account, raw: str | None)
 
 async def _page(request: Request, session: AsyncSession, viewer: Account, parent: Status | None,
                 *, status: int = 200, next_path: str | None = None, values: dict | None = None,
-                error: str | None = None) -> Response:
+                error: str | None = None, notice: str | None = None) -> Response:
     reply = await Presenter(session, viewer).status(parent) if parent is not None else None
     composer = await composer_context(request, session, viewer, reply=reply, next_path=next_path,
                                       values=values, error=error)
+    composer["notice"] = notice
     composer["focus"] = True  # the page is the composer: the cursor goes to the text
     return render.page(request, "web/compose.html", status, composer=composer,
                        title="Reply" if reply else "New post")
@@ -206,6 +208,10 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
         return await _page(request, session, viewer, parent, status=status, next_path=next_path,
                            values=typed, error=error)
 
+    suggest = _text(form, "suggest_alt")
+    if suggest.isdigit() and int(suggest) < slots():  # "Suggest alt text" without JavaScript
+        return await _suggest_alt(request, session, viewer, parent, form, typed, int(suggest),
+                                  next_path)
     spoiler = typed["spoiler_text"] if typed["cw"] else ""
     length, limit = posts.post_length(typed["text"], spoiler), settings.max_post_chars
     if not typed["text"].strip() and not uploads:
@@ -236,6 +242,41 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
         response.set_cookie(POSTED_COOKIE, key, max_age=120, path="/", samesite="lax",
                             secure=request.url.scheme == "https")
     return response
+
+
+async def _suggest_alt(request: Request, session: AsyncSession, viewer: Account,
+                       parent: Status | None, form: dict, typed: dict, index: int,
+                       next_path: str | None) -> Response:
+    """The form back with a suggested alt text in slot `index`. Browsers do not refill file
+    inputs, so the person chooses the images again (the page says so)."""
+    f = form.get(f"file_{index}")
+    if not (isinstance(f, UploadFile) and (f.filename or f.size)):
+        return await _page(request, session, viewer, parent, status=422, next_path=next_path,
+                           values=typed, error=f"Choose image {index + 1} first, then ask for "
+                                               "alt text.")
+    try:
+        text = await captions.describe_upload(f)
+    except RoostError as exc:
+        return await _page(request, session, viewer, parent, status=422, next_path=next_path,
+                           values=typed, error=_friendly(exc.message))
+    typed["descriptions"][index] = text
+    return await _page(request, session, viewer, parent, next_path=next_path, values=typed,
+                       notice=f"Suggested alt text for image {index + 1}: check it and edit it. "
+                              "Then choose your images again.")
+
+
+@router.post("/compose/describe")
+async def compose_describe(viewer: SignedIn, form: ComposeForm) -> Response:
+    """A suggested alt text for the image in `file` (the composer's "Suggest alt text" button,
+    with JavaScript): {"description": ...}; nothing is stored."""
+    f = form.get("file")
+    if not isinstance(f, UploadFile):
+        return JSONResponse({"error": "Choose an image first."}, status_code=422)
+    try:
+        text = await captions.describe_upload(f)
+    except RoostError as exc:
+        return JSONResponse({"error": _friendly(exc.message)}, status_code=422)
+    return JSONResponse({"description": text}, headers=render.HEADERS)
 
 
 def _friendly(message: str) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, runtime
-from roost.ai import provenance, registry
+from roost.ai import content_credentials, provenance, registry
 from roost.ai.generations import repository as repo
 from roost.ai.generations.service import GENERATE
 from roost.ai.moderation.service import moderate_image
@@ -63,8 +63,11 @@ async def generate(session: AsyncSession, generation_id: int) -> None:
     shown: list[Candidate] = []
     refused = 0
     for index, image in enumerate(images):
-        data = provenance.stamp(image.png, generator=gen.provider_name, model=gen.provider_model,
-                                prompt=gen.prompt, seed=image.seed, instance=settings.domain)
+        values = provenance.fields(generator=gen.provider_name, model=gen.provider_model,
+                                   prompt=gen.prompt, seed=image.seed, instance=settings.domain)
+        data = provenance.write_png(image.png, values)
+        if content_credentials.enabled(settings):  # a signed C2PA manifest as well
+            data = await asyncio.to_thread(content_credentials.sign, data, values, settings)
         candidate_id = new_id()
         verdict = await moderate_image(session, account, data, candidate_id)
         if verdict.decision == "refused":

@@ -129,9 +129,14 @@ class TextGenerator(Protocol):
         ...
 
 
+class CaptionError(ValueError):
+    """The bytes are not an image the captioner can read (the message says why)."""
+
+
 @runtime_checkable
 class Captioner(Protocol):
-    """Alt text for an image (PNG/JPEG/WebP bytes): one or two plain sentences."""
+    """Alt text for an image (PNG/JPEG/WebP bytes): one or two plain sentences; CaptionError
+    for bytes it cannot read."""
 
     info: ProviderInfo
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from roost import runtime
+from roost.ai.upload_provenance import labelled_description
 from roost.models import Account, MediaAttachment, OAuthApp, Poll, Status, Tag, User
 from roost.notifications.grouping import group_key
 
@@ -121,6 +122,10 @@ def media(m: MediaAttachment) -> dict:
     if m.ai_generation_id is not None:  # Roost's extension (Mastodon clients ignore unknown keys)
         data["roost"] = {"ai_generated": True, "generation_id": str(m.ai_generation_id),
                          "candidate_id": str(m.ai_candidate_id) if m.ai_candidate_id else None}
+    elif m.ai_provenance_source is not None:  # an upload whose file claimed AI generation
+        data["roost"] = {"ai_generated": True,
+                         "provenance": {"source": m.ai_provenance_source, **(m.ai_provenance or {})}}
+        data["description"] = labelled_description(m.description)
     return data
 
 

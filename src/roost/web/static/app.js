@@ -331,6 +331,31 @@
         (picker ? picker.nextElementSibling : text).focus();
       });
       if (input.files && input.files[0]) preview(slot, input.files[0]);  // kept by the browser
+      var suggest = slot.querySelector("[data-suggest]");
+      if (suggest) suggest.addEventListener("click", function (event) {
+        // With JavaScript: describe the chosen file in place (POST /compose/describe) and fill
+        // the alt text, which stays editable. Without: the button submits the form.
+        event.preventDefault();
+        var file = input.files && input.files[0];
+        if (!file) { say("Choose an image first."); return; }
+        var alt = slot.querySelector("[data-alt]");
+        var body = new FormData();
+        body.append("csrf_token", form.querySelector("[name=csrf_token]").value);
+        body.append("file", file);
+        suggest.setAttribute("aria-busy", "true");
+        suggest.disabled = true;
+        fetch("/compose/describe", { method: "POST", body: body, credentials: "same-origin" })
+          .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
+          .then(function (r) {
+            if (!r.ok) throw new Error(r.data.error || "No suggestion this time.");
+            alt.value = r.data.description;
+            alt.dispatchEvent(new Event("input", { bubbles: true }));
+            alt.focus();
+            say("");
+          })
+          .catch(function (err) { say(err.message || "No suggestion this time. Try again."); })
+          .finally(function () { suggest.removeAttribute("aria-busy"); suggest.disabled = false; });
+      });
     });
 
     if (picker) {

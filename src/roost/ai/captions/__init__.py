@@ -1,0 +1,1 @@
+"""Alt text suggested by the captioner for a person's own uploads."""
