@@ -241,3 +241,13 @@ async def test_a_page_of_ai_posts_costs_a_fixed_number_of_queries(api, make, run
         r = await api.get("/@alice")
     assert r.text.count("Made with AI") == 6
     assert many.n == few.n, (few.n, many.n)
+
+
+async def test_live_inserted_posts_carry_the_label(api, make, run_jobs):
+    """app.js inserts new posts from the page's fragment with ?since_id= (web/live.py)."""
+    alice = await make.account()
+    older = await make.post(alice, "before")
+    await post_ai(api, alice, run_jobs, "fresh picture")
+    r = await api.get(f"/local?since_id={older.id}", headers=FRAGMENT)
+    assert r.status_code == 200 and "<html" not in r.text
+    assert "fresh picture" in r.text and "Made with AI" in r.text and LABEL in r.text
