@@ -84,3 +84,26 @@ async def test_create_pick_post_and_remix(page, browser_server, server_api):
     await page.goto(f"{base}/@{user.username}/{source_id}/remixes")
     await page.get_by_role("heading", name="Remix family").wait_for()
     assert await page.locator("main article.status").count() == 2
+
+
+async def test_create_and_post_without_javascript(nojs_context, browser_server, server_api):
+    """JavaScript off: the generation page refreshes itself until the images are there."""
+    page = await nojs_context.new_page()
+    user = await server_api.user("nojs_painter")
+    base = browser_server.url
+    await sign_in(page, base, user, "/compose")
+    await page.get_by_text("Create image with AI").click()
+    await page.get_by_label("Describe the image").fill(PROMPT)
+    await page.get_by_label("Images", exact=True).select_option("1")
+    await page.get_by_label("What's on your mind?").fill("no script needed")
+    await page.get_by_role("button", name="Create images").click()
+    await page.wait_for_url(re.compile(rf"{re.escape(base)}/compose/generations/\d+\?text="))
+    await page.get_by_text("Choose one or more images for your post").wait_for(timeout=60_000)
+    await page.get_by_role("checkbox", name=re.compile(r"^Image 1\b")).check()
+    await page.get_by_role("button", name="Use selected images").click()
+    await page.wait_for_url(re.compile(rf"{re.escape(base)}/compose\?attach=\d+"))
+    assert await page.get_by_label("What's on your mind?").input_value() == "no script needed"
+    assert await page.get_by_role("checkbox", name="Attach this generated image").is_checked()
+    await page.get_by_role("button", name="Post", exact=True).click()
+    await page.wait_for_url(re.compile(rf"{re.escape(base)}/@{user.username}/\d+$"))
+    await page.locator("main article.focal").get_by_text("Made with AI").wait_for()
