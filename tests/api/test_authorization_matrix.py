@@ -353,6 +353,12 @@ WEB = {
     ("GET", "/search"), ("GET", "/tags/{name}"), ("POST", "/tags/{name}/follow"),
     ("POST", "/tags/{name}/unfollow"),
     ("GET", "/live"),
+    # AI in the web app (web/generate.py)
+    ("POST", "/compose/generate"), ("GET", "/compose/generations/{generation_id}"),
+    ("POST", "/compose/generations/{generation_id}/cancel"),
+    ("POST", "/compose/generations/{generation_id}/regenerate"),
+    ("POST", "/compose/generations/{generation_id}/pick"),
+    ("GET", "/@{username}/{status_id:int}/remixes"),
 }
 NO_TOKEN |= WEB
 

@@ -5,6 +5,7 @@ and phone widths. Every violation is listed with the elements it was found on.""
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pytest
@@ -16,14 +17,19 @@ RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "
          "resultTypes": ["violations"]}
 # {bob}, {alice}: usernames; {post}: bob's post (liked, replied to); {tag}: its hashtag
 ANONYMOUS = ["/", "/local", "/public", "/login", "/signup", "/@{bob}", "/@{bob}/{post}",
-             "/@{bob}/followers", "/tags/roost", "/search?q=roost", "/no-such-page"]
+             "/@{bob}/followers", "/tags/roost", "/search?q=roost", "/no-such-page",
+             "/@{bob}/{ai}", "/@{bob}/{ai}/remixes"]
 SIGNED_IN = ["/home", "/local", "/@{bob}/{post}", "/@{bob}", "/@{bob}/with_replies",
              "/@{bob}/media", "/@{bob}/following", "/@{bob}/{post}/favourites", "/compose",
              "/compose?in_reply_to={post}", "/notifications", "/notifications/mentions",
              "/search?q=roost", "/search?q=%23roost&type=hashtags", "/tags/roost", "/bookmarks",
              "/favourites", "/follow_requests", "/settings/profile", "/settings/password",
              "/accounts/{bob_id}/report", "/accounts/{bob_id}/block", "/accounts/{bob_id}/mute",
-             "/statuses/{own}/delete", "/@{alice}", "/oauth/authorized_applications"]
+             "/statuses/{own}/delete", "/@{alice}", "/oauth/authorized_applications",
+             # AI (web/generate.py): an AI post, its remix family, a remix in the composer,
+             # a finished generation without JS, the composer with a picked image
+             "/@{bob}/{ai}", "/@{bob}/{ai}/remixes", "/compose?remix_of={ai}",
+             "/compose/generations/{gen}", "/compose?attach={picked}"]
 
 
 def describe(violations: list[dict]) -> str:
@@ -68,8 +74,37 @@ async def scene(server_api):
     own = (await server_api.call(alice, "POST", "/api/v1/statuses",
                                  data={"status": "behind a warning", "spoiler_text": "spoilers"})).json()
     await server_api.call(bob, "POST", f"/api/v1/statuses/{own['id']}/favourite")
+    ai_post, gen, picked = await _ai_scene(server_api, alice, bob)
     return alice, bob, {"alice": alice.username, "bob": bob.username, "bob_id": bob.id,
-                        "post": post["id"], "own": own["id"]}
+                        "post": post["id"], "own": own["id"], "ai": ai_post, "gen": gen,
+                        "picked": picked}
+
+
+async def _generated(server_api, user, **params) -> dict:  # noqa: ANN001
+    """A finished generation of one image (the live server runs the job)."""
+    gen = (await server_api.call(user, "POST", "/api/v1/roost/generations",
+                                 data={"prompt": "a fox under the aurora", "n": "1",
+                                       **params})).json()
+    for _ in range(600):
+        gen = (await server_api.call(user, "GET", f"/api/v1/roost/generations/{gen['id']}")).json()
+        if gen["state"] not in ("queued", "running"):
+            break
+        await asyncio.sleep(0.1)
+    assert gen["state"] == "done", gen
+    return gen
+
+
+async def _ai_scene(server_api, alice, bob) -> tuple[str, str, str]:  # noqa: ANN001
+    """bob's AI post; alice's finished generation, and one of its images picked (unposted)."""
+    gen = await _generated(server_api, bob)
+    media = (await server_api.call(bob, "POST", f"/api/v1/roost/generations/{gen['id']}/pick",
+                                   data={"candidate_ids[]": [gen["candidates"][0]["id"]]})).json()
+    ai_post = (await server_api.call(bob, "POST", "/api/v1/statuses", data={
+        "status": "made with AI", "media_ids[]": media[0]["id"]})).json()
+    own = await _generated(server_api, alice, remix_of=ai_post["id"])
+    picked = (await server_api.call(alice, "POST", f"/api/v1/roost/generations/{own['id']}/pick",
+                                    data={"candidate_ids[]": [own["candidates"][0]["id"]]})).json()
+    return ai_post["id"], own["id"], picked[0]["id"]
 
 
 def png() -> bytes:

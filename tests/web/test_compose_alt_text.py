@@ -85,4 +85,4 @@ async def test_ai_images_are_labelled_on_the_status_page(api, make):
                           headers=alice.headers)
     page = await api.get(f"/@{alice.account.username}/{post.json()['id']}")
     assert page.status_code == 200
-    assert page.text.count('class="ai-label"') == 1
+    assert page.text.count('class="media-ai-label"') == 1

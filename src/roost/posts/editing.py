@@ -16,7 +16,8 @@ from roost.models import Account, MediaAttachment, Mention, Status, StatusEdit, 
 from roost.polls import repository as polls_repo
 from roost.polls import service as polls
 from roost.posts import repository as repo
-from roost.posts.service import _own_status, check_content, check_language, render_content
+from roost.posts.service import (_own_status, ai_sensitive, check_content, check_language,
+                                 render_content)
 from roost.posts.tags import get_or_create_tags
 from roost import runtime
 
@@ -114,7 +115,7 @@ async def edit_post(session: AsyncSession, author: Account, status_id: str | int
     content_html, mentioned, parsed = await render_content(session, text)
     status.text, status.content_html, status.spoiler_text = text, content_html, spoiler
     status.sensitive = bool(edit.sensitive) if edit.sensitive is not None else status.sensitive
-    status.sensitive = status.sensitive or bool(spoiler)
+    status.sensitive = status.sensitive or bool(spoiler) or await ai_sensitive(session, media)
     status.language = language
     status.edited_at = utcnow()
 

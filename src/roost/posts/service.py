@@ -181,8 +181,9 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     now = utcnow()
     status = Status(
         account_id=author.id, text=text, content_html=content_html, spoiler_text=spoiler,
-        visibility=visibility, sensitive=bool(new.sensitive) or bool(spoiler), language=language,
-        in_reply_to_id=parent.id if parent else None,
+        visibility=visibility,
+        sensitive=bool(new.sensitive) or bool(spoiler) or await ai_sensitive(session, media),
+        language=language, in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
         application_id=new.application_id, created_at=now,
     )
@@ -227,6 +228,18 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     if visibility == "direct":
         jobs.enqueue(session, "conversations.update", status_id=status.id)
     return status
+
+
+async def ai_sensitive(session: AsyncSession, media: list[MediaAttachment]) -> bool:
+    """Whether any attachment is an AI image that image moderation flagged sensitive (such a
+    post is always marked sensitive, whatever the client asked). No query without AI media."""
+    ids = [m.ai_candidate_id for m in media if m.ai_candidate_id is not None]
+    if not ids:
+        return False
+    from roost.ai.generations import repository as generations
+
+    return any(sensitive for _, sensitive in (await generations.candidate_facts(
+        session, ids)).values())
 
 
 async def _own_status(session: AsyncSession, actor: Account, status_id: str | int) -> Status:

@@ -25,18 +25,19 @@ from roost.ai.captions import service as captions
 from roost.api.deps import AppSettings, DbSession
 from roost.api.mastodon.media import FORM_SLACK, _BodyLimit
 from roost.api.mastodon.presenter import Presenter
-from roost.api.params import as_bool
+from roost.api.params import as_bool, as_list, as_str
 from roost.auth.ratelimit import limiter_of
 from roost.instance.languages import LANGUAGES
 from roost.kit.errors import BadRequest, NotFound, RateLimited, RoostError, TooLarge
 from roost.kit.ids import parse_id
 from roost.media.processing import CONTENT_TYPES
+from roost.media import service as media_service
 from roost.media.service import too_large_message
 from roost.models import Account, Status
 from roost.posts import compose as posting
 from roost.posts import repository as posts_repo
 from roost.posts import service as posts
-from roost.web import render
+from roost.web import ai_compose, render
 from roost.web.session import SignedIn, csrf, safe_next
 
 router = APIRouter(tags=["web"])
@@ -78,12 +79,15 @@ def _draft_key(reply: dict | None) -> str:
 async def composer_context(request: Request, session: AsyncSession, viewer: Account, *,
                            reply: dict | None = None, next_path: str | None = None,
                            show_context: bool = True, values: dict | None = None,
-                           error: str | None = None) -> dict:
+                           error: str | None = None, ai: dict | None = None,
+                           attached: list[dict] | None = None) -> dict:
     """What web/_composer.html needs. `reply`: the status dict replied to (or None); `next_path`:
     where to go after posting (None: the new post's thread); `show_context`: show the replied
     post as a card in the composer (off under a thread's focal post, which is right above);
     `values`: what was typed (a form coming back), else the defaults: the person's preferences,
-    and for a reply Mastodon's: the mentions, the content warning, the stricter visibility."""
+    and for a reply Mastodon's: the mentions, the content warning, the stricter visibility.
+    `ai`: the "Create image" section (web/ai_compose.section; default: empty fields and the
+    quota); `attached`: AI pictures already picked for this post (media dicts)."""
     settings = runtime.settings()
     prefs = accounts_repo.preferences_of(await accounts_repo.user_for(session, viewer.id))
     visibility = prefs.get("posting:default:visibility") or "public"
@@ -102,13 +106,20 @@ async def composer_context(request: Request, session: AsyncSession, viewer: Acco
     count = len(v["descriptions"])
     key = _draft_key(reply)
     context = [{"label": "Replying to", "status": reply}] if reply and show_context else []
+    if ai is None:
+        ai = await ai_compose.section(session, viewer)
+    if ai.get("remix"):
+        context.append({"label": "Remix of", "status": ai["remix"], "icon": "repost"})
+    attached = attached or []
     return {
         **v, "descriptions": list(v["descriptions"]) + [""] * (slots() - count),
-        "key": key, "id": f"composer-{key}", "next": next_path or "", "in_reply_to": reply,
-        "context": context, "error": error, "notice": None, "focus": False, "max_chars": settings.max_post_chars,
+        "key": key, "id": f"composer-{key}", "ai": ai, "attached": attached,
+        "next": next_path or "", "in_reply_to": reply, "context": context, "error": error,
+        "notice": None, "focus": False, "max_chars": settings.max_post_chars,
         "max_bytes": settings.max_upload_bytes, "slots": slots(), "accept": ACCEPT,
         "visibilities": VISIBILITIES, "languages": LANGUAGE_CHOICES,
         "length": posts.post_length(v["text"], v["spoiler_text"] if v["cw"] else ""),
+        "free_slots": max(0, slots() - len(attached)),
     }
 
 
@@ -178,20 +189,29 @@ async def _reply_target(session: AsyncSession, viewer: Account, raw: str | None)
 
 async def _page(request: Request, session: AsyncSession, viewer: Account, parent: Status | None,
                 *, status: int = 200, next_path: str | None = None, values: dict | None = None,
-                error: str | None = None, notice: str | None = None) -> Response:
+                error: str | None = None, notice: str | None = None, ai: dict | None = None,
+                attached: list[dict] | None = None) -> Response:
     reply = await Presenter(session, viewer).status(parent) if parent is not None else None
     composer = await composer_context(request, session, viewer, reply=reply, next_path=next_path,
-                                      values=values, error=error)
+                                      values=values, error=error, ai=ai, attached=attached)
     composer["notice"] = notice
     composer["focus"] = True  # the page is the composer: the cursor goes to the text
     return render.page(request, "web/compose.html", status, composer=composer,
-                       title="Reply" if reply else "New post")
+                       title="Reply" if reply else "Remix" if composer["ai"]["remix"]
+                       else "New post")
 
 
 @router.get("/compose")
 async def compose_page(request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    parent = await _reply_target(session, viewer, request.query_params.get("in_reply_to"))
-    return await _page(request, session, viewer, parent)
+    query = request.query_params
+    parent = await _reply_target(session, viewer, query.get("in_reply_to"))
+    remix = await ai_compose.remix_source(session, viewer, query.get("remix_of"))
+    ai = await ai_compose.section(session, viewer, remix=remix)
+    ids = [i for i in (query.get("attach") or "").split(",") if i][:slots()]
+    attached = await ai_compose.attached(session, viewer, ids)
+    text = (query.get("text") or "")[:runtime.settings().max_post_chars * 2]
+    return await _page(request, session, viewer, parent, ai=ai, attached=attached,
+                       values={"text": text} if text else None)
 
 
 @router.post("/compose")
@@ -199,14 +219,17 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
                          viewer: SignedIn, form: ComposeForm) -> Response:
     typed = _typed(form)
     uploads = _uploads(form, typed)
+    picked = [as_str(i) or "" for i in as_list(form.get("media_ids"))][:slots()]
+    alts = {i: _text(form, f"media_description_{i}") for i in picked}
     next_path = safe_next(_text(form, "next"), "") or None
     parent = await _reply_target(session, viewer, _text(form, "in_reply_to_id"))
 
     async def again(status: int, error: str) -> Response:
         if uploads:
             error += " Choose your images again."
+        attached = await ai_compose.attached(session, viewer, picked, alts)
         return await _page(request, session, viewer, parent, status=status, next_path=next_path,
-                           values=typed, error=error)
+                           values=typed, error=error, attached=attached)
 
     suggest = _text(form, "suggest_alt")
     if suggest.isdigit() and int(suggest) < slots():  # "Suggest alt text" without JavaScript
@@ -214,7 +237,7 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
                                   next_path)
     spoiler = typed["spoiler_text"] if typed["cw"] else ""
     length, limit = posts.post_length(typed["text"], spoiler), settings.max_post_chars
-    if not typed["text"].strip() and not uploads:
+    if not typed["text"].strip() and not uploads and not picked:
         return await again(422, EMPTY)
     if length > limit:
         return await again(422, f"Your post is {length} characters long; the limit is {limit}. "
@@ -225,15 +248,20 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
             await limiter.check_key(request, f"post:{viewer.id}", settings.rate_limit_per_token)
         new = posts.NewPost(
             text=typed["text"], spoiler_text=spoiler, visibility=typed["visibility"] or None,
-            sensitive=typed["sensitive"] and bool(uploads), language=typed["language"] or None,
-            in_reply_to_id=parent.id if parent else None)
+            sensitive=typed["sensitive"] and bool(uploads or picked),
+            language=typed["language"] or None, in_reply_to_id=parent.id if parent else None,
+            media_ids=picked)
         draft = await posting.prepare(session, viewer, new, uploads)
+        for media_id, alt in alts.items():  # the AI pictures' alt text, as typed
+            media_service.check_description(alt)
     except RateLimited:
         return await again(429, TOO_FAST)
     except NotFound:
         raise
     except RoostError as exc:
         return await again(422, _friendly(exc.message))
+    for media_id, alt in alts.items():
+        await media_service.update(session, viewer, media_id, description=alt)
     status = await posting.publish(session, viewer, draft)
     response = RedirectResponse(next_path or f"/@{viewer.username}/{status.id}", status_code=303,
                                 headers=render.HEADERS)

@@ -16,6 +16,7 @@ from roost.api.mastodon import serializers as ser
 from roost.auth import pages
 from roost.instance import site as site_settings
 from roost.web import assets, blurhash
+from roost.web.ai_compose import ai_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -81,6 +82,7 @@ env.filters["reltime"] = reltime
 env.filters["fulltime"] = fulltime
 env.filters["local"] = local
 env.filters["blurhash"] = blurhash.data_uri
+env.filters["ai"] = ai_of  # the `roost` extension of an AI post's first AI attachment, or None
 
 
 def is_fragment(request: Request) -> bool:

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from roost.models import Candidate, Generation, MediaAttachment
+from roost.models import Account, Candidate, Generation, MediaAttachment, Status
 
 
 async def get_own(session: AsyncSession, account_id: int, generation_id: int | None,
@@ -70,3 +71,41 @@ async def expired_candidates(session: AsyncSession, cutoff: datetime, limit: int
     return list((await session.scalars(
         select(Candidate).join(Generation, Candidate.generation_id == Generation.id)
         .where(Generation.created_at < cutoff).order_by(Candidate.id).limit(limit))).all())
+
+
+async def details(session: AsyncSession, generation_ids: list[int]) -> dict[int, dict]:
+    """What a post shows about its generations, by generation id: prompt, parameters, provider,
+    and the remixed post (its author's username only when that post is public or quiet public,
+    since this is shown to every viewer). One query."""
+    if not generation_ids:
+        return {}
+    source = aliased(Status)
+    author = aliased(Account)
+    rows = await session.execute(
+        select(Generation, source.visibility, author.username)
+        .outerjoin(source, source.id == Generation.remix_of_status_id)
+        .outerjoin(author, author.id == source.account_id)
+        .where(Generation.id.in_(generation_ids)))
+    out: dict[int, dict] = {}
+    for gen, visibility, username in rows:
+        remix = None
+        if gen.remix_of_status_id is not None:
+            public = visibility in ("public", "unlisted")
+            remix = {"id": str(gen.remix_of_status_id),
+                     "username": username if public else None}
+        out[gen.id] = {"prompt": gen.prompt, "seed": gen.seed, "style": gen.style,
+                       "aspect_ratio": gen.aspect_ratio,
+                       "provider": {"name": gen.provider_name, "model": gen.provider_model,
+                                    "label": gen.provider_label},
+                       "remix_of": remix}
+    return out
+
+
+async def candidate_facts(session: AsyncSession, candidate_ids: list[int],
+                          ) -> dict[int, tuple[int, bool]]:
+    """(seed, sensitive) of each candidate, by id. One query."""
+    if not candidate_ids:
+        return {}
+    rows = await session.execute(select(Candidate.id, Candidate.seed, Candidate.sensitive)
+                                 .where(Candidate.id.in_(candidate_ids)))
+    return {cid: (seed, bool(sensitive)) for cid, seed, sensitive in rows}

@@ -53,7 +53,7 @@ def _remember(key: tuple[int, datetime | None], parts: Parts) -> None:
 
 async def parts(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, Parts]:
     """Parts for each of `statuses` (not reposts), by status id; at most four queries, for
-    the ones not cached."""
+    the ones not cached (two more when some carry AI-generated media)."""
     base = runtime.settings().base_url
     if _base_url[0] != base:
         _cache.clear()
@@ -89,8 +89,13 @@ async def _load(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, 
     media: dict[int, list[dict]] = {i: [] for i in ids}
     mentions: dict[int, list[dict]] = {i: [] for i in ids}
     tags: dict[int, list[dict]] = {i: [] for i in ids}
-    for m in (await session.execute(q.media(), {"ids": ids})).scalars():
-        media[m.status_id].append(ser.media(m))  # type: ignore[index]
+    rows = list((await session.execute(q.media(), {"ids": ids})).scalars())
+    ai = await _ai_details(session, rows)
+    for m in rows:
+        data = ser.media(m)
+        if m.id in ai:
+            data["roost"] = {**data["roost"], **ai[m.id]}
+        media[m.status_id].append(data)  # type: ignore[index]
     for sid, account_id, username in await session.execute(q.mentions(), {"ids": ids}):
         mentions[sid].append(ser.mention(account_id, username))
     for sid, name, display_name in await session.execute(q.tags(), {"ids": ids}):
@@ -103,3 +108,25 @@ async def _load(session: AsyncSession, statuses: Sequence[Status]) -> dict[int, 
     return {st.id: Parts(media[st.id], mentions[st.id], tags[st.id],
                          apps.get(st.application_id) if st.application_id else None)
             for st in statuses}
+
+
+async def _ai_details(session: AsyncSession, rows: list) -> dict[int, dict]:
+    """For AI-generated attachments, by media id: the generation's prompt, parameters, provider
+    and remix source, the candidate's seed and whether image moderation flagged it sensitive
+    (Roost's `roost` extension of the attachment). No query when there is none."""
+    ai = [m for m in rows if m.ai_generation_id is not None]
+    if not ai:
+        return {}
+    from roost.ai.generations import repository as generations
+
+    gens = await generations.details(session, list({m.ai_generation_id for m in ai}))
+    facts = await generations.candidate_facts(
+        session, [m.ai_candidate_id for m in ai if m.ai_candidate_id is not None])
+    out: dict[int, dict] = {}
+    for m in ai:
+        gen = gens.get(m.ai_generation_id)
+        if gen is None:
+            continue
+        seed, sensitive = facts.get(m.ai_candidate_id, (gen["seed"], False))
+        out[m.id] = {**gen, "seed": seed, "sensitive": sensitive}
+    return out

@@ -423,6 +423,7 @@
     });
 
     form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter !== post) return;  // "Create image" ("== create image ==")
       if (post.disabled) { event.preventDefault(); return; }  // already sending
       var left = max - length();
       if (left < 0) {
@@ -431,7 +432,7 @@
         text.focus();
         return;
       }
-      if (!text.value.trim() && filled().length === 0) {
+      if (!text.value.trim() && filled().length === 0 && !form.querySelector("[data-attach]:checked")) {
         event.preventDefault();
         say("Write something or add an image.");
         text.focus();
@@ -668,4 +669,141 @@
     };
   }
   open();
+})();
+
+// == create image ==
+// The composer's "Create image" section (web/generate.py). "Create images" and the panel's
+// buttons (Cancel, Regenerate, Use selected images) are sent by fetch with X-Roost-Fragment: 1
+// instead of leaving the page; the answer (web/_generation.html) goes into [data-ai-panel] and is
+// fetched again every second while it has data-poll (queued, running). "Use selected images"
+// answers the picked pictures (web/_ai_attached.html): they join the form above the images.
+(function () {
+  "use strict";
+  var FRAGMENT = { "X-Roost-Fragment": "1" };
+  var POLL_MS = 1000;
+  var FIELDS = ["prompt", "style", "aspect_ratio", "n", "seed", "remix_of"];
+
+  function setup(form) {
+    var box = form.querySelector("[data-ai]");
+    if (!box) return;
+    var slot = box.querySelector("[data-ai-panel]");
+    var quota = box.querySelector("[data-ai-quota]");
+    var attached = form.querySelector("[data-ai-attached]");
+    var token = form.querySelector("input[name=csrf_token]").value;
+    var timer = null;
+    var sending = false;
+    slot.setAttribute("aria-live", "polite");
+
+    function note(message) {
+      slot.innerHTML = "";
+      var p = document.createElement("p");
+      p.className = "error";
+      p.setAttribute("role", "alert");
+      p.textContent = message;
+      slot.appendChild(p);
+    }
+
+    function show(html) {
+      var tpl = document.createElement("template");
+      tpl.innerHTML = html;
+      var next = tpl.content.querySelector(".ai-panel");
+      if (!next) { note("Something went wrong. Try again."); return; }
+      var current = slot.querySelector(".ai-panel");
+      var same = current && current.getAttribute("data-generation") === next.getAttribute("data-generation") &&
+        current.getAttribute("data-state") === next.getAttribute("data-state");
+      if (!same) {  // the same state again: leave it, so screen readers do not hear it every second
+        slot.innerHTML = "";
+        slot.appendChild(next);
+      }
+      var q = next.querySelector("[data-ai-quota-new]");
+      if (q && quota) quota.textContent = q.textContent;
+      clearTimeout(timer);
+      if (next.hasAttribute("data-poll")) {
+        timer = setTimeout(function () { poll(next.getAttribute("data-poll")); }, POLL_MS);
+      }
+    }
+
+    function poll(url) {
+      fetch(url, { headers: FRAGMENT, credentials: "same-origin" })
+        .then(function (res) {
+          if (!res.ok) throw new Error("status " + res.status);
+          return res.text();
+        })
+        .then(show)
+        .catch(function () {  // a network hiccup: try again a little later
+          timer = setTimeout(function () { poll(url); }, POLL_MS * 5);
+        });
+    }
+
+    function body(extra) {
+      var data = new FormData();
+      data.append("csrf_token", token);
+      data.append("composer", form.id);
+      extra(data);
+      return data;
+    }
+
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || !(button.hasAttribute("data-ai-generate") || button.hasAttribute("data-ai-action"))) return;
+      event.preventDefault();
+      if (sending) return;
+      var pick = button.getAttribute("data-ai-action") === "pick";
+      var data = body(function (d) {
+        if (button.hasAttribute("data-ai-generate")) {
+          FIELDS.forEach(function (name) {
+            var el = box.querySelector("[name=" + name + "]");
+            if (el) d.append(name, el.value);
+          });
+        }
+        if (pick) {
+          slot.querySelectorAll(".ai-check:checked").forEach(function (c) { d.append("candidate_ids[]", c.value); });
+        }
+      });
+      if (pick && !data.getAll("candidate_ids[]").length) {
+        var legend = slot.querySelector("legend");
+        if (legend) legend.classList.add("error");
+        var first = slot.querySelector(".ai-check");
+        if (first) first.focus();
+        return;
+      }
+      clearTimeout(timer);
+      sending = true;
+      box.setAttribute("aria-busy", "true");
+      button.disabled = true;
+      fetch(button.getAttribute("formaction"), { method: "POST", body: data, headers: FRAGMENT, credentials: "same-origin" })
+        .then(function (res) {
+          if (res.redirected) { location.assign(res.url); return; }  // e.g. signed out
+          return res.text().then(function (html) {
+            if (pick && res.ok) {
+              var tpl = document.createElement("template");
+              tpl.innerHTML = html;
+              var added = tpl.content.querySelectorAll("[data-attached]").length;
+              attached.appendChild(tpl.content);
+              slot.innerHTML = "";
+              var p = document.createElement("p");
+              p.setAttribute("role", "status");
+              p.textContent = added === 1 ? "1 image added to your post. Its alt text is the prompt; edit it if you like."
+                : added + " images added to your post. Their alt text is the prompt; edit it if you like.";
+              slot.appendChild(p);
+              var alts = attached.querySelectorAll("[data-attached] textarea");
+              if (alts.length) alts[alts.length - added].focus();
+              form.dispatchEvent(new Event("change"));
+            } else if (res.ok || res.status === 422 || res.status === 429) {
+              show(html);
+            } else {
+              note(res.status === 403 ? "This form has expired. Reload the page." : "Something went wrong. Try again.");
+            }
+          });
+        })
+        .catch(function () { note("Network error. Try again."); })
+        .finally(function () {
+          sending = false;
+          box.removeAttribute("aria-busy");
+          button.disabled = false;
+        });
+    });
+  }
+
+  document.querySelectorAll("form[data-composer]").forEach(setup);
 })();
