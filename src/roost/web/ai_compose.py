@@ -33,9 +33,10 @@ def quota_line(q: generations.Quota) -> str:
 
 
 def ai_of(status: dict) -> dict | None:
-    """The `roost` extension of a status dict's first AI attachment (None: not an AI post)."""
+    """The `roost` extension of a status dict's first attachment made by a Roost generation
+    (None: not an AI post; an upload whose file claims AI is labelled on the image only)."""
     for m in status.get("media_attachments") or []:
-        if (m.get("roost") or {}).get("ai_generated"):
+        if (m.get("roost") or {}).get("generation_id"):
             return m["roost"]
     return None
 
