@@ -2,6 +2,7 @@
 
     ROOST_AI_IMAGE_PROVIDER        builtin (the sketch generator)
     ROOST_AI_EMBEDDINGS_PROVIDER   builtin (all-MiniLM-L6-v2 int8 on onnxruntime)
+    ROOST_AI_TEXT_PROVIDER         builtin (SmolLM2-135M-Instruct GGUF), gguf (ROOST_AI_TEXT_MODEL_PATH)
 
 Instances load their models lazily, on first use, so picking them is cheap. Later rounds add
 local (diffusers, GGUF) and remote (OpenAI-compatible, Automatic1111) names to the tables."""
@@ -13,7 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from roost.ai.providers.base import Embedder, GeneratedImage, ImageGenerator, ImageRequest
+from roost.ai.providers.base import (ChatMessage, Embedder, GeneratedImage, ImageGenerator,
+                                     ImageRequest, TextGenerator)
 from roost.config import Settings, get_settings
 
 
@@ -33,8 +35,22 @@ def _builtin_sketch(settings: Settings) -> ImageGenerator:
     return SketchGenerator(embedder=embedder(settings))
 
 
+def _builtin_text(settings: Settings) -> TextGenerator:
+    from roost.ai.providers.gguf_text import builtin
+
+    return builtin()
+
+
+def _gguf_text(settings: Settings) -> TextGenerator:
+    from roost.ai.providers.gguf_text import from_path
+
+    return from_path(settings.ai_text_model_path)
+
+
 EMBEDDINGS: dict[str, Callable[[Settings], Embedder]] = {"builtin": _builtin_embedder}
 IMAGES: dict[str, Callable[[Settings], ImageGenerator]] = {"builtin": _builtin_sketch}
+TEXT: dict[str, Callable[[Settings], TextGenerator]] = {"builtin": _builtin_text,
+                                                        "gguf": _gguf_text}
 
 _cache: dict[tuple[str, str], Any] = {}
 _lock = threading.RLock()
@@ -66,6 +82,11 @@ def image_generator(settings: Settings | None = None) -> ImageGenerator:
     return _get("ai_image_provider", settings.ai_image_provider, IMAGES, settings)
 
 
+def text_generator(settings: Settings | None = None) -> TextGenerator:
+    settings = settings or get_settings()
+    return _get("ai_text_provider", settings.ai_text_provider, TEXT, settings)
+
+
 def clear() -> None:
     """Forget the cached instances (tests, or after changing settings)."""
     with _lock:
@@ -81,3 +102,10 @@ async def generate_images(request: ImageRequest,
                           settings: Settings | None = None) -> list[GeneratedImage]:
     """Images generated off the event loop."""
     return await asyncio.to_thread(image_generator(settings).generate, request)
+
+
+async def complete(messages: list[ChatMessage], settings: Settings | None = None,
+                   **options: Any) -> str:
+    """A chat completion computed off the event loop."""
+    generator = text_generator(settings)
+    return await asyncio.to_thread(lambda: generator.complete(messages, **options))
