@@ -166,3 +166,18 @@ async def test_likes_reposts_and_replies_on_answers_are_feedback(api, make, db, 
         ("like", bob.id), ("repost", bob.id), ("reply", alice.id)]
     assert {f["reply_status_id"] for f in feedback} == {answer["id"]}
     assert feedback[2]["status_id"] == reply["id"]
+
+
+async def test_a_mention_from_the_web_composer_is_answered(api, make, db, run_jobs):
+    from tests.web.conftest import csrf_of, sign_in
+
+    alice = await make.account()
+    await sign_in(api, alice)
+    page = await api.get("/compose")
+    r = await api.post("/compose", data={"csrf_token": csrf_of(page.text), "status":
+                                         "@assistant what is a fox?", "visibility": "unlisted"})
+    assert r.status_code == 303, r.text
+    question_id = r.headers["location"].rsplit("/", 1)[1]
+    await run_jobs()
+    answer = await answer_to(api, db, alice, question_id)
+    assert answer["visibility"] == "unlisted" and answer["in_reply_to_id"] == question_id
