@@ -57,7 +57,8 @@ async def engine(database_url: str):
 
 def make_settings(data_dir: Path, database_url: str, **overrides) -> Settings:
     values = dict(data_dir=data_dir, database_url=database_url, redis_url=REDIS_URL,
-                  domain="roost.test", rate_limits_enabled=False, workers_in_process=False)
+                  domain="roost.test", rate_limits_enabled=False, workers_in_process=False,
+                  ai_assistant_enabled=False)
     values.update(overrides)
     return Settings(**values)
 

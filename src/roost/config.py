@@ -88,6 +88,32 @@ class Settings(BaseSettings):
         "builtin", description="what embeds text: `builtin` (all-MiniLM-L6-v2 int8 on "
                                "onnxruntime, offline)")
 
+    ai_text_provider: str = Field(
+        "builtin", description="what writes the assistant's answers: `builtin` (SmolLM2-135M-"
+        "Instruct on llama-cpp-python, offline, CPU) or `gguf` (the GGUF chat model at "
+        "ROOST_AI_TEXT_MODEL_PATH)")
+    ai_text_model_path: str = Field(
+        "", description="the GGUF chat model file used when ROOST_AI_TEXT_PROVIDER is `gguf`")
+    ai_assistant_enabled: bool = Field(
+        True, description="run the assistant account: it answers posts that mention it")
+    ai_assistant_username: str = Field(
+        "assistant", description="the assistant account's username (created at start-up)")
+    ai_assistant_per_hour: int = Field(
+        20, ge=0, description="answers the assistant gives one person per hour; past it, "
+        "mentions go unanswered")
+    ai_assistant_max_tokens: int = Field(
+        200, ge=8, le=4096, description="longest answer the assistant writes, in model tokens")
+
+    @field_validator("ai_text_provider")
+    @classmethod
+    def _check_text_provider(cls, v: str) -> str:
+        from roost.ai import registry
+
+        v = v.strip().lower()
+        if v not in registry.TEXT:
+            raise ValueError(f"must be one of {', '.join(registry.TEXT)} (got {v!r})")
+        return v
+
     ai_daily_generations: int = Field(
         50, ge=0, description="AI image generations one person may start per UTC day (admins are "
         "exempt; 0 turns generation off for everyone else)")

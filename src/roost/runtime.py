@@ -14,6 +14,7 @@ class Runtime:
     redis: Any = None
     settings: Settings | None = None
     broker: Any = None  # realtime.Broker: set by start-up, or made in-process on first use
+    assistant_id: int | None = None  # the assistant's account (ai/assistant/account.py)
 
 
 current = Runtime()

@@ -49,6 +49,9 @@ async def start_services(app: FastAPI, *, migrate: bool, run_workers: bool | Non
 
     app.state.broker = make_broker(app.state.redis)
     bind(db=db, redis=app.state.redis, settings=settings, broker=app.state.broker)
+    from roost.ai.assistant import account as assistant
+
+    await assistant.start(db, settings)
 
     if run_workers if run_workers is not None else settings.workers_in_process:
         from roost.jobs.worker import Worker

@@ -75,7 +75,8 @@ def start_live_server(data_dir: Path, **overrides) -> LiveServer:
     port = free_port()
     db_url = _create_pg_db() if PG_URL else f"sqlite+aiosqlite:///{data_dir / 'live.db'}"
     values = dict(data_dir=data_dir, database_url=db_url, redis_url=REDIS_URL,
-                  domain=f"127.0.0.1:{port}", rate_limits_enabled=False, workers_in_process=True)
+                  domain=f"127.0.0.1:{port}", rate_limits_enabled=False, workers_in_process=True,
+                  ai_assistant_enabled=False)
     values.update(overrides)
     settings = Settings(**values)
     app = create_app(settings)

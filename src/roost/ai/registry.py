@@ -3,6 +3,7 @@
     ROOST_AI_IMAGE_PROVIDER        builtin (the sketch generator)
     ROOST_AI_EMBEDDINGS_PROVIDER   builtin (all-MiniLM-L6-v2 int8 on onnxruntime)
     ROOST_AI_CAPTION_PROVIDER      builtin (ImageNet tags, OCR and colours)
+    ROOST_AI_TEXT_PROVIDER         builtin (SmolLM2-135M-Instruct GGUF), gguf (ROOST_AI_TEXT_MODEL_PATH)
 
 Instances load their models lazily, on first use, so picking them is cheap. Later rounds add
 local (diffusers, GGUF) and remote (OpenAI-compatible, Automatic1111) names to the tables."""
@@ -14,7 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from roost.ai.providers.base import Captioner, Embedder, GeneratedImage, ImageGenerator, ImageRequest
+from roost.ai.providers.base import (Captioner, ChatMessage, Embedder, GeneratedImage,
+                                     ImageGenerator, ImageRequest, TextGenerator)
 from roost.config import Settings, get_settings
 
 
@@ -40,9 +42,23 @@ def _builtin_captioner(settings: Settings) -> Captioner:
     return BuiltinCaptioner()
 
 
+def _builtin_text(settings: Settings) -> TextGenerator:
+    from roost.ai.providers.gguf_text import builtin
+
+    return builtin()
+
+
+def _gguf_text(settings: Settings) -> TextGenerator:
+    from roost.ai.providers.gguf_text import from_path
+
+    return from_path(settings.ai_text_model_path)
+
+
 EMBEDDINGS: dict[str, Callable[[Settings], Embedder]] = {"builtin": _builtin_embedder}
 CAPTIONS: dict[str, Callable[[Settings], Captioner]] = {"builtin": _builtin_captioner}
 IMAGES: dict[str, Callable[[Settings], ImageGenerator]] = {"builtin": _builtin_sketch}
+TEXT: dict[str, Callable[[Settings], TextGenerator]] = {"builtin": _builtin_text,
+                                                        "gguf": _gguf_text}
 
 _cache: dict[tuple[str, str], Any] = {}
 _lock = threading.RLock()
@@ -79,6 +95,11 @@ def captioner(settings: Settings | None = None) -> Captioner:
     return _get("ai_caption_provider", settings.ai_caption_provider, CAPTIONS, settings)
 
 
+def text_generator(settings: Settings | None = None) -> TextGenerator:
+    settings = settings or get_settings()
+    return _get("ai_text_provider", settings.ai_text_provider, TEXT, settings)
+
+
 def clear() -> None:
     """Forget the cached instances (tests, or after changing settings)."""
     with _lock:
@@ -100,3 +121,10 @@ async def describe_image(image: bytes, lang: str = "en",
                          settings: Settings | None = None) -> str:
     """Alt text suggested for an image, computed off the event loop."""
     return await asyncio.to_thread(captioner(settings).describe, image, lang=lang)
+
+
+async def complete(messages: list[ChatMessage], settings: Settings | None = None,
+                   **options: Any) -> str:
+    """A chat completion computed off the event loop."""
+    generator = text_generator(settings)
+    return await asyncio.to_thread(lambda: generator.complete(messages, **options))

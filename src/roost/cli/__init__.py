@@ -15,6 +15,7 @@ import click
 from roost import MASTODON_API_VERSION, __version__
 from roost.cli.admin import admin
 from roost.cli.common import (Fail, apply_migrations, check_database, data_dir_option,
+                              ensure_assistant,
                               describe_database, load_settings, make_data_dir, mask_url,
                               pending_migrations, run)
 from roost.cli.serving import local_domain, serve, serve_app, worker
@@ -54,7 +55,9 @@ def migrate(check: bool, data_dir) -> None:  # noqa: ANN001
             await check_database(db)
             if check:
                 return await pending_migrations(db)
-            return await apply_migrations(db, click.echo)
+            done = await apply_migrations(db, click.echo)
+            await ensure_assistant(db, settings)
+            return done
         finally:
             await db.dispose()
 

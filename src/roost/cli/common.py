@@ -173,6 +173,19 @@ async def apply_migrations(db: Database, echo: Callable[[str], None]) -> list[st
     return todo
 
 
+async def ensure_assistant(db: Database, settings: Settings) -> None:
+    """Create the assistant's account (when it is on), or fail saying why not."""
+    from roost import runtime
+    from roost.ai.assistant.account import AssistantNameTaken, start
+
+    if runtime.current.settings is None:
+        runtime.bind(db=db, redis=None, settings=settings)
+    try:
+        await start(db, settings)
+    except AssistantNameTaken as exc:
+        raise Fail(str(exc)) from None
+
+
 async def prepare(settings: Settings, echo: Callable[[str], None], *, redis: bool = True) -> None:
     """Before serving or working: the data directory exists, the database answers and is
     migrated, and Redis (when configured) answers."""
@@ -182,6 +195,7 @@ async def prepare(settings: Settings, echo: Callable[[str], None], *, redis: boo
         await check_database(db)
         if not await apply_migrations(db, echo):
             echo("Database schema is up to date.")
+        await ensure_assistant(db, settings)
     finally:
         await db.dispose()
     if redis and settings.redis_url:

@@ -161,6 +161,9 @@ async def _work(settings: Settings, concurrency: int, drain: bool) -> None:
 
     broker = make_broker(redis)  # Redis: the web processes' streams hear this worker's posts
     runtime.bind(db=db, redis=redis, settings=settings, broker=broker)
+    from roost.ai.assistant import account as assistant
+
+    await assistant.start(db, settings)  # its id, for the hooks in the posts this worker makes
     from roost import idslots
 
     slot = await idslots.claim(db.engine, settings.data_dir)

@@ -651,3 +651,34 @@ class AiUploadProvenance(EventData):
     generator: str | None = None
     c2pa_manifest: bool = False
     c2pa_valid: bool | None = None
+
+
+@event_type("ai.assistant_replied")
+class AiAssistantReplied(EventData):
+    """The assistant answered a post that mentioned it (kind: text or image)."""
+    question_status_id: str
+    reply_status_id: str
+    asker_id: str
+    kind: str
+    provider: str
+    model: str
+    generation_ms: int
+    context_posts: int
+
+
+@event_type("ai.assistant_declined")
+class AiAssistantDeclined(EventData):
+    """The assistant did not answer a post that mentioned it (reason: blocked, muted,
+    rate_limited, refused)."""
+    question_status_id: str
+    asker_id: str
+    reason: str
+
+
+@event_type("ai.assistant_feedback")
+class AiAssistantFeedback(EventData):
+    """Someone liked, reposted or replied to one of the assistant's answers."""
+    reply_status_id: str
+    account_id: str
+    kind: str  # like | repost | reply
+    status_id: str | None = None  # the reply, for kind "reply"

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, jobs
+from roost.ai.assistant import service as assistant
 from roost.events import schemas as ev
 from roost.kit.clock import utcnow
 from roost.kit.errors import Invalid
@@ -145,6 +146,7 @@ async def edit_post(session: AsyncSession, author: Account, status_id: str | int
         media_ids=[str(m.id) for m in media],
     ), actor_id=author.id, subject_id=status.id, public=public)
     jobs.enqueue(session, "notifications.for_edit", status_id=status.id)
+    assistant.mentioned(session, status, author, mentioned.values())
     return status
 
 

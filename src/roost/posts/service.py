@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events, jobs, runtime
 from roost.accounts import repository as accounts_repo
+from roost.ai.assistant import service as assistant
 from roost.events import schemas as ev
 from roost.kit import text as textkit
 from roost.kit.clock import utcnow
@@ -227,6 +228,9 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
     jobs.enqueue(session, "notifications.for_status", status_id=status.id)
     if visibility == "direct":
         jobs.enqueue(session, "conversations.update", status_id=status.id)
+    assistant.mentioned(session, status, author, mentioned.values())
+    if parent is not None:
+        assistant.feedback(session, parent, author, "reply", reply=status)
     return status
 
 
@@ -320,6 +324,7 @@ async def repost(session: AsyncSession, actor: Account, status_id: str | int,
                                            account_id=str(actor.id)),
                   actor_id=actor.id, subject_id=original.id, public=vis in ("public", "unlisted"))
     jobs.enqueue(session, "timelines.fan_out", status_id=rep.id)
+    assistant.feedback(session, original, actor, "repost")
     if original.account_id != actor.id:
         jobs.enqueue(session, "notifications.create", account_id=original.account_id, type="reblog",
                      from_account_id=actor.id, status_id=original.id)
@@ -377,6 +382,7 @@ async def favourite(session: AsyncSession, actor: Account, status_id: str | int)
         events.record(session, ev.PostLiked(status_id=str(status.id), account_id=str(actor.id)),
                       actor_id=actor.id, subject_id=status.id,
                       public=status.visibility in ("public", "unlisted"))
+        assistant.feedback(session, status, actor, "like")
         if status.account_id != actor.id:
             jobs.enqueue(session, "notifications.create", account_id=status.account_id,
                          type="favourite", from_account_id=actor.id, status_id=status.id)
