@@ -4,7 +4,9 @@ Safe to run again: a retry after a crash first removes any candidates an earlier
 (rows keyed by (generation, index)), so it never duplicates them; after MAX_ATTEMPTS crashed
 attempts the generation fails. A cancelled or missing
 generation is done. The provider's call is bounded by ROOST_AI_GENERATION_TIMEOUT; past it the
-generation fails with a clear error (the provider's thread finishes on its own and is ignored)."""
+generation fails with a clear error (the provider's thread finishes on its own and is ignored).
+A ProviderError (a remote server down, refusing, or answering nonsense; a local model that cannot
+load) fails the generation at once with the provider's readable reason."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from roost.ai import provenance, registry
 from roost.ai.generations import repository as repo
 from roost.ai.generations.service import GENERATE
 from roost.ai.moderation.service import moderate_image
-from roost.ai.providers.base import GeneratedImage, ImageRequest
+from roost.ai.providers.base import GeneratedImage, ImageRequest, ProviderError
 from roost.db import after_commit, database_of
 from roost.events import schemas as ev
 from roost.jobs import job
@@ -42,14 +44,19 @@ async def generate(session: AsyncSession, generation_id: int) -> None:
     if request is None:
         return
     settings = runtime.settings()
+    failure = None
     try:
         images = await asyncio.wait_for(registry.generate_images(request, settings),
                                         timeout=settings.ai_generation_timeout)
     except TimeoutError:
         images = None
+    except ProviderError as exc:  # server down, refused, bad answer: the reason, no retry
+        images, failure = None, str(exc)
     gen = await session.get(Generation, generation_id)
     if gen is None or gen.state != "running":  # cancelled meanwhile: keep nothing
         return
+    if failure is not None:
+        return _fail(gen, failure)
     if images is None:
         return _fail(gen, f"The image generator took longer than "
                           f"{settings.ai_generation_timeout:g} seconds")
