@@ -77,3 +77,12 @@ def test_config_show_masks_the_key_and_url_passwords():
     assert rows["ROOST_AI_OPENAI_API_KEY"] == "******** (set)"
     assert "hunter2" not in rows["ROOST_AI_OPENAI_BASE_URL"]
     assert "sk-very-secret" not in repr(s) and "hunter2" not in str(rows)
+
+
+def test_the_sketch_generator_keeps_the_builtin_embeddings():
+    from roost.ai.providers.builtin_embeddings import BuiltinEmbedder
+
+    s = Settings(ai_embeddings_provider="openai", ai_openai_base_url="http://127.0.0.1:9/v1",
+                 ai_openai_embeddings_model="e")
+    assert registry.embedder(s).info.kind == "remote"
+    assert isinstance(registry.image_generator(s).matcher.embedder, BuiltinEmbedder)

@@ -35,7 +35,8 @@ def _builtin_embedder(settings: Settings) -> Embedder:
 def _builtin_sketch(settings: Settings) -> ImageGenerator:
     from roost.ai.providers.builtin_sketch import SketchGenerator
 
-    return SketchGenerator(embedder=embedder(settings))
+    # Always the built-in embeddings: the sketch planner's thresholds are tuned to MiniLM.
+    return SketchGenerator(embedder=_get("ai_embeddings_provider", "builtin", EMBEDDINGS, settings))
 
 
 def _openai_embedder(settings: Settings) -> Embedder:

@@ -47,7 +47,8 @@ class Automatic1111Images:
         images = body.get("images") if isinstance(body, dict) else None
         if not isinstance(images, list) or not all(isinstance(i, str) for i in images):
             raise ProviderError(f"The {SERVICE} answered in an unexpected shape")
-        # A1111 may append a grid and extra images (e.g. ControlNet maps): keep the first n.
+        # save_images=false keeps the batch grid out (A1111 would put it first); extensions may
+        # append extra images (ControlNet maps): keep the first n.
         if len(images) < request.n:
             raise ProviderError(f"The {SERVICE} sent {len(images)} images for {request.n}")
         info = _info(body)
