@@ -43,7 +43,7 @@ def llama_server(tmp_path_factory):
     module."""
     gguf, port = smollm2_gguf(), free_port()
     config = tmp_path_factory.mktemp("llama") / "config.json"
-    common = {"model": str(gguf), "n_ctx": 512, "n_threads": 2, "verbose": False}
+    common = {"model": str(gguf), "n_ctx": 512, "n_threads": 1, "verbose": False}
     config.write_text(json.dumps({"host": "127.0.0.1", "port": port, "models": [
         {**common, "model_alias": CHAT},
         # SmolLM2 has no pooling layer: mean pooling set through a GGUF metadata override.
@@ -87,10 +87,9 @@ def test_chat_completion(llama_server):
     assert chat.info.kind == "remote" and chat.info.model == CHAT
     messages = [ChatMessage("system", "You are a helpful assistant. Answer briefly."),
                 ChatMessage("user", "What is the capital of France?")]
-    answer = chat.complete(messages, max_tokens=24, temperature=0.0, seed=1)
-    assert isinstance(answer, str) and answer.strip()
-    assert "paris" in answer.lower()
-    assert chat.complete(messages, max_tokens=24, temperature=0.0, seed=1) == answer
+    answer = chat.complete(messages, max_tokens=16, temperature=0.0, seed=1)
+    assert isinstance(answer, str) and answer == answer.strip()
+    assert "paris" in answer.lower(), answer
 
 
 def test_embeddings(llama_server):
