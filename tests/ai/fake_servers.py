@@ -48,7 +48,7 @@ class Recorded:
 
 @dataclass
 class FakeServer:
-    """`mode`: "ok", "500" (HTTP 500 with an OpenAI-style error that echoes the API key),
+    """`mode`: "ok", "500" (HTTP 500 with an OpenAI-style error that echoes the API key), "401",
     "slow" (answers after `delay` seconds), "garbage" (200 with a body of the wrong shape)."""
 
     url: str = ""
@@ -71,6 +71,10 @@ class FakeServer:
             key = request.headers.get("authorization", "").removeprefix("Bearer ")
             return JSONResponse({"error": {"message": f"model not loaded (key {key})",
                                            "type": "server_error"}}, status_code=500)
+        if self.mode == "401":
+            key = request.headers.get("authorization", "").removeprefix("Bearer ")
+            return JSONResponse({"error": {"message": f"Incorrect API key provided: {key}",
+                                           "type": "invalid_request_error"}}, status_code=401)
         if self.mode == "garbage":
             return JSONResponse({"unexpected": True})
         return None

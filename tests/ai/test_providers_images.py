@@ -137,10 +137,15 @@ def test_a1111_checkpoint_is_requested_and_named(fake):
     assert img.params["sd_model_name"] == "tiny-test-model"
 
 
-def test_errors_never_hold_the_key(fake):
-    fake.mode = "500"
+def test_errors_never_hold_the_key(fake, caplog):
     gen = OpenAIImages(Settings(**openai_settings(fake.url)))
-    with pytest.raises(ProviderError) as err:
-        gen.generate(ImageRequest("a fox", size=64))
-    assert KEY not in str(err.value) and KEY not in repr(err.value)
+    for mode, message in [("500", "The OpenAI-compatible server answered HTTP 500: model not "
+                                  "loaded (key ***)"),
+                          ("401", "The OpenAI-compatible server refused the credentials (HTTP "
+                                  "401); check the API key setting")]:
+        fake.mode = mode
+        with pytest.raises(ProviderError) as err:
+            gen.generate(ImageRequest("a fox", size=64))
+        assert str(err.value) == message
+    assert KEY not in caplog.text and "127.0.0.1" in caplog.text  # logged: host, never the key
     assert KEY not in repr(Settings(**openai_settings(fake.url)))  # a secret in settings

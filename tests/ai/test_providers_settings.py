@@ -29,6 +29,8 @@ from roost.config import Settings
      "ROOST_AI_OPENAI_BASE_URL must be set when ROOST_AI_TEXT_MODERATION is openai"),
     ({"ROOST_AI_IMAGE_PROVIDER": "automatic1111", "ROOST_AI_A1111_BASE_URL": "localhost:7860"},
      "ROOST_AI_A1111_BASE_URL must start with http:// or https://"),
+    ({"ROOST_AI_OPENAI_IMAGE_SIZE": "1024"},
+     "ROOST_AI_OPENAI_IMAGE_SIZE must be WIDTHxHEIGHT, e.g. 1024x1024 (got '1024')"),
     ({"ROOST_AI_TEXT_PROVIDER": "claude"},
      "ROOST_AI_TEXT_PROVIDER must be one of openai (got 'claude')"),
     ({"ROOST_AI_TEXT_MODERATION": "perspective"},

@@ -13,6 +13,7 @@ provider without its base URL, model or path is a startup error that names the s
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -113,6 +114,10 @@ def check_settings(settings: Settings) -> None:
         url = getattr(settings, name)
         if url and not url.startswith(("http://", "https://")):
             problems.append(f"ROOST_{name.upper()} must start with http:// or https://")
+    size = settings.ai_openai_image_size
+    if size and not re.fullmatch(r"[1-9][0-9]{1,4}x[1-9][0-9]{1,4}", size):
+        problems.append(f"ROOST_AI_OPENAI_IMAGE_SIZE must be WIDTHxHEIGHT, e.g. 1024x1024 "
+                        f"(got {size!r})")
     if settings.ai_image_provider == "diffusers" and settings.ai_diffusers_path:
         from pathlib import Path
 
