@@ -63,3 +63,15 @@ async def test_server_down_falls_back_to_the_builtin_check(api, make, db, fake):
     assert decision.provider.endswith("(remote moderation unavailable)")
     assert decision.provider.startswith("alt-profanity-check")
     assert KEY not in decision.provider and KEY not in decision.reason
+
+
+def test_a_request_waits_at_most_ten_seconds_for_remote_moderation(fake):
+    from roost.ai.moderation.service import text_moderator
+    from roost.config import Settings
+
+    slow = Settings(ai_text_moderation="openai", ai_openai_base_url=f"{fake.url}/v1",
+                    ai_openai_timeout=120)
+    assert text_moderator(slow).client.timeout == 10.0
+    quick = Settings(ai_text_moderation="openai", ai_openai_base_url=f"{fake.url}/v1",
+                     ai_openai_timeout=3)
+    assert text_moderator(quick).client.timeout == 3.0

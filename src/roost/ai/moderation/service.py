@@ -23,6 +23,7 @@ from roost.models import Account, ModerationDecision
 from roost.moderation.service import check_moderator
 
 VERDICTS = ("allowed", "sensitive", "refused")
+REMOTE_TIMEOUT = 10.0  # seconds a request waits for remote moderation before the built-in check
 
 
 def text_moderator(settings: Settings | None = None) -> TextModerator:
@@ -35,7 +36,8 @@ def text_moderator(settings: Settings | None = None) -> TextModerator:
         from roost.ai.moderation.openai_text import OpenAITextModerator
         from roost.ai.providers import openai_compat
 
-        return OpenAITextModerator(openai_compat.client(s), model=s.ai_openai_moderation_model,
+        return OpenAITextModerator(openai_compat.client(s, timeout=REMOTE_TIMEOUT),
+                                   model=s.ai_openai_moderation_model,
                                    blocklist=terms, fallback=builtin)
     return builtin
 

@@ -27,14 +27,16 @@ _clients: dict[tuple[str, str, float], JsonClient] = {}
 _clients_lock = threading.Lock()
 
 
-def client(settings: Settings) -> JsonClient:
-    """The shared client for the configured server (one per base URL, key and timeout)."""
+def client(settings: Settings, timeout: float | None = None) -> JsonClient:
+    """The shared client for the configured server (one per base URL, key and timeout);
+    `timeout` caps ROOST_AI_OPENAI_TIMEOUT (moderation, which a request waits for)."""
     key = settings.ai_openai_api_key.get_secret_value() if settings.ai_openai_api_key else ""
-    ident = (settings.ai_openai_base_url, key, settings.ai_openai_timeout)
+    seconds = min(settings.ai_openai_timeout, timeout or settings.ai_openai_timeout)
+    ident = (settings.ai_openai_base_url, key, seconds)
     with _clients_lock:
         if ident not in _clients:
             _clients[ident] = JsonClient(settings.ai_openai_base_url, service=SERVICE,
-                                         api_key=key, timeout=settings.ai_openai_timeout)
+                                         api_key=key, timeout=seconds)
         return _clients[ident]
 
 
