@@ -80,11 +80,15 @@ async def test_automatic1111_generation_completes_stamped(api, make, run_jobs, f
     done, _ = await _generate(api, make, run_jobs, n="3", seed="40", aspect_ratio="16:9")
     assert done["state"] == "done", done
     assert done["provider"]["name"] == "automatic1111"
-    body = fake.last("/sdapi/v1/txt2img").body
-    assert body["prompt"] == PROMPT and body["seed"] == 40 and body["batch_size"] == 3
-    assert (body["width"], body["height"], body["steps"], body["cfg_scale"]) == (512, 288, 12, 5.5)
-    assert body["sampler_name"] == "Euler a" and body["n_iter"] == 1
-    assert "override_settings" not in body  # no checkpoint configured: the server's current one
+    bodies = [r.body for r in fake.requests if r.path == "/sdapi/v1/txt2img"]
+    # seed s with batch_size b draws seeds s..s+b-1 (one call for all, or one per candidate)
+    assert [b["seed"] + i for b in bodies for i in range(b["batch_size"])] == [40, 41, 42]
+    for body in bodies:
+        assert body["prompt"] == PROMPT and body["n_iter"] == 1
+        assert (body["width"], body["height"], body["steps"], body["cfg_scale"]) == (
+            512, 288, 12, 5.5)
+        assert body["sampler_name"] == "Euler a"
+        assert "override_settings" not in body  # no checkpoint set: the server's current one
     cands = done["candidates"]
     assert [c["seed"] for c in cands] == [40, 41, 42]  # A1111's seed + i, as Roost's rule
     assert all((c["width"], c["height"]) == (512, 288) for c in cands)
