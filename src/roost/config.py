@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -83,17 +83,57 @@ class Settings(BaseSettings):
         "expression) refused in prompts and texts, beside the built-in few")
     ai_image_provider: str = Field(
         "builtin", description="what draws generated images: `builtin` (Roost's sketch "
-                               "generator, offline, no GPU)")
+                               "generator, offline, no GPU), `diffusers` (a local pipeline), "
+                               "`automatic1111` (A1111/Forge), `openai` (OpenAI-compatible)")
     ai_embeddings_provider: str = Field(
         "builtin", description="what embeds text: `builtin` (all-MiniLM-L6-v2 int8 on "
-                               "onnxruntime, offline)")
-
+                               "onnxruntime, offline), `openai` (OpenAI-compatible)")
     ai_text_provider: str = Field(
         "builtin", description="what writes the assistant's answers: `builtin` (SmolLM2-135M-"
-        "Instruct on llama-cpp-python, offline, CPU) or `gguf` (the GGUF chat model at "
-        "ROOST_AI_TEXT_MODEL_PATH)")
+        "Instruct on llama-cpp-python, offline, CPU), `gguf` (the GGUF chat model at "
+        "ROOST_AI_TEXT_MODEL_PATH) or `openai` (OpenAI-compatible)")
     ai_text_model_path: str = Field(
         "", description="the GGUF chat model file used when ROOST_AI_TEXT_PROVIDER is `gguf`")
+    ai_text_moderation: str = Field(
+        "builtin", description="what checks prompts and texts: `builtin` (a local model and "
+                               "the blocklist), `openai` (an OpenAI-compatible /moderations "
+                               "and the blocklist)")
+
+    ai_openai_base_url: str = Field(
+        "", description="OpenAI-compatible server, up to and including /v1 (e.g. "
+                        "https://api.openai.com/v1, http://127.0.0.1:11434/v1 for Ollama)")
+    ai_openai_api_key: SecretStr | None = Field(
+        None, description="API key sent as a Bearer token; empty for servers without one")
+    ai_openai_chat_model: str = Field("", description="model for chat completions")
+    ai_openai_embeddings_model: str = Field("", description="model for embeddings")
+    ai_openai_image_model: str = Field("", description="model for image generation")
+    ai_openai_image_size: str = Field(
+        "", description="image size sent as `size` (e.g. 1024x1024, which OpenAI's models "
+                        "need); empty: the request's own size")
+    ai_openai_moderation_model: str = Field(
+        "", description="model for /moderations; empty: the server's default")
+    ai_openai_timeout: float = Field(
+        60.0, gt=0, le=600, description="seconds to wait for the OpenAI-compatible server")
+
+    ai_a1111_base_url: str = Field(
+        "", description="Automatic1111/Forge web UI started with --api (e.g. "
+                        "http://127.0.0.1:7860)")
+    ai_a1111_model: str = Field(
+        "", description="checkpoint to use (sd_model_checkpoint); empty: the server's current one")
+    ai_a1111_steps: int = Field(20, ge=1, le=150, description="sampling steps")
+    ai_a1111_cfg_scale: float = Field(7.0, ge=0, le=30, description="classifier-free guidance")
+    ai_a1111_sampler: str = Field("", description="sampler name; empty: the server's default")
+    ai_a1111_negative_prompt: str = Field("", description="negative prompt sent with every image")
+
+    ai_diffusers_path: str = Field(
+        "", description="directory of a diffusers text-to-image pipeline (model_index.json)")
+    ai_diffusers_steps: int = Field(
+        25, ge=1, le=150, description="inference steps (SD-Turbo: 1 to 4)")
+    ai_diffusers_guidance: float = Field(
+        7.0, ge=0, le=30, description="guidance scale (SD-Turbo: 0)")
+    ai_diffusers_device: Literal["cpu", "cuda"] = Field(
+        "cpu", description="where the pipeline runs: cpu or cuda")
+
     ai_assistant_enabled: bool = Field(
         True, description="run the assistant account: it answers posts that mention it")
     ai_assistant_username: str = Field(
@@ -103,16 +143,6 @@ class Settings(BaseSettings):
         "mentions go unanswered")
     ai_assistant_max_tokens: int = Field(
         200, ge=8, le=4096, description="longest answer the assistant writes, in model tokens")
-
-    @field_validator("ai_text_provider")
-    @classmethod
-    def _check_text_provider(cls, v: str) -> str:
-        from roost.ai import registry
-
-        v = v.strip().lower()
-        if v not in registry.TEXT:
-            raise ValueError(f"must be one of {', '.join(registry.TEXT)} (got {v!r})")
-        return v
 
     ai_daily_generations: int = Field(
         50, ge=0, description="AI image generations one person may start per UTC day (admins are "
@@ -149,16 +179,24 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(registry.CAPTIONS)} (got {v!r})")
         return v
 
-    @field_validator("ai_image_provider", "ai_embeddings_provider")
+    @field_validator("ai_image_provider", "ai_embeddings_provider", "ai_text_provider",
+                     "ai_text_moderation")
     @classmethod
     def _check_ai_provider(cls, v: str, info) -> str:
         from roost.ai import registry
 
-        table = registry.IMAGES if info.field_name == "ai_image_provider" else registry.EMBEDDINGS
+        table = registry.tables()[info.field_name]
         v = v.strip().lower()
         if v not in table:
             raise ValueError(f"must be one of {', '.join(table)} (got {v!r})")
         return v
+
+    @model_validator(mode="after")
+    def _check_ai_provider_settings(self) -> Settings:
+        from roost.ai import registry
+
+        registry.check_settings(self)  # ValueError naming the missing setting
+        return self
 
     @field_validator("database_url")
     @classmethod

@@ -14,3 +14,20 @@ def embedder() -> BuiltinEmbedder:
 @pytest.fixture(scope="session")
 def sketch(embedder) -> SketchGenerator:
     return SketchGenerator(embedder)
+
+
+@pytest.fixture(scope="session")
+def fake_ai_server():
+    """A loopback server answering like OpenAI images/moderations and Automatic1111."""
+    from tests.ai import fake_servers
+
+    fake = fake_servers.start()
+    yield fake
+    fake_servers.stop(fake)
+
+
+@pytest.fixture
+def fake(fake_ai_server):
+    fake_ai_server.reset()
+    yield fake_ai_server
+    fake_ai_server.reset()

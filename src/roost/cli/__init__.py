@@ -74,8 +74,8 @@ def migrate(check: bool, data_dir) -> None:  # noqa: ANN001
 
 # config -------------------------------------------------------------------------------------
 
-SECRET_FIELDS = {"secret_key"}
-URL_FIELDS = {"database_url", "redis_url"}
+SECRET_FIELDS = {"secret_key", "ai_openai_api_key"}
+URL_FIELDS = {"database_url", "redis_url", "ai_openai_base_url", "ai_a1111_base_url"}
 
 
 def effective_settings(settings: Settings) -> list[tuple[str, str, str]]:

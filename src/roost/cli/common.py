@@ -50,6 +50,8 @@ def _describe(err: dict) -> str:
         choices = get_args(Settings.model_fields[field].annotation)
         return f"{name} must be one of {', '.join(map(str, choices))}"
     msg = err["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+    if not field and msg.startswith("ROOST_"):  # a check across settings names its own
+        return msg
     return f"{name} {msg}" if msg.startswith("must") else f"{name} is invalid: {msg}"
 
 

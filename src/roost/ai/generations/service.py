@@ -101,7 +101,7 @@ async def start_generation(session: AsyncSession, account: Account, prompt: str,
         # written nothing else, then refuse.
         await commit(session)
         raise Invalid(f"This prompt was refused: {verdict.reason}")
-    info = registry.image_generator().info
+    info = registry.image_generator(runtime.settings()).info
     gen = Generation(id=generation_id, account_id=account.id, prompt=text, style=style,
                      aspect_ratio=aspect_ratio,
                      seed=seed if seed is not None else secrets.randbelow(MAX_SEED + 1), n=n,

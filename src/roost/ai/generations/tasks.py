@@ -7,7 +7,9 @@ generation is done. Candidates are drawn one at a time (candidate i with seed + 
 would), and the generation's state is read again between them, so cancelling a running
 generation stops the drawing after the current image. All the drawing together is bounded by
 ROOST_AI_GENERATION_TIMEOUT; past it the generation fails with a clear error (the provider's
-thread finishes its current image on its own and is ignored)."""
+thread finishes its current image on its own and is ignored). A ProviderError (a remote server
+down, refusing, or answering nonsense; a local model that cannot load) fails the generation at
+once with the provider's readable reason."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from roost.ai import content_credentials, provenance, registry
 from roost.ai.generations import repository as repo
 from roost.ai.generations.service import GENERATE
 from roost.ai.moderation.service import moderate_image
-from roost.ai.providers.base import MAX_SEED, GeneratedImage, ImageRequest
+from roost.ai.providers.base import MAX_SEED, GeneratedImage, ImageRequest, ProviderError
 from roost.db import after_commit, database_of
 from roost.events import schemas as ev
 from roost.jobs import job
@@ -48,10 +50,16 @@ async def generate(session: AsyncSession, generation_id: int) -> None:
     if request is None:
         return
     settings = runtime.settings()
-    images = await _draw(session, generation_id, request, settings.ai_generation_timeout)
+    failure = None
+    try:
+        images = await _draw(session, generation_id, request, settings.ai_generation_timeout)
+    except ProviderError as exc:  # server down, refused, bad answer: the reason, no retry
+        images, failure = None, str(exc)
     gen = await session.get(Generation, generation_id)
     if gen is None or gen.state != "running":  # cancelled meanwhile: keep nothing
         return
+    if failure is not None:
+        return _fail(gen, failure)
     if images is None:
         return _fail(gen, f"The image generator took longer than "
                           f"{settings.ai_generation_timeout:g} seconds")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost import events, runtime
 from roost.ai.moderation import blocklist
 from roost.ai.moderation import repository as repo
-from roost.ai.moderation.base import SubjectKind, Verdict
+from roost.ai.moderation.base import SubjectKind, TextModerator, Verdict
 from roost.ai.moderation.image import BuiltinImageModerator
 from roost.ai.moderation.text import BuiltinTextModerator
 from roost.config import Settings
@@ -23,13 +23,23 @@ from roost.models import Account, ModerationDecision
 from roost.moderation.service import check_moderator
 
 VERDICTS = ("allowed", "sensitive", "refused")
+REMOTE_TIMEOUT = 10.0  # seconds a request waits for remote moderation before the built-in check
 
 
-def text_moderator(settings: Settings | None = None) -> BuiltinTextModerator:
-    """The configured text check (reads the blocklist file, so call it off the event loop)."""
+def text_moderator(settings: Settings | None = None) -> TextModerator:
+    """The configured text check, ROOST_AI_TEXT_MODERATION (reads the blocklist file, so call it
+    off the event loop)."""
     s = settings or runtime.settings()
-    return BuiltinTextModerator(refuse_at=s.ai_toxicity_refuse,
-                                blocklist=blocklist.load(s.ai_moderation_blocklist or None))
+    terms = blocklist.load(s.ai_moderation_blocklist or None)
+    builtin = BuiltinTextModerator(refuse_at=s.ai_toxicity_refuse, blocklist=terms)
+    if s.ai_text_moderation == "openai":
+        from roost.ai.moderation.openai_text import OpenAITextModerator
+        from roost.ai.providers import openai_compat
+
+        return OpenAITextModerator(openai_compat.client(s, timeout=REMOTE_TIMEOUT),
+                                   model=s.ai_openai_moderation_model,
+                                   blocklist=terms, fallback=builtin)
+    return builtin
 
 
 def image_moderator(settings: Settings | None = None) -> BuiltinImageModerator:

@@ -29,6 +29,11 @@ class ProviderInfo:
     label: str          # honest human label, e.g. "Roost built-in sketch generator"
 
 
+class ProviderError(RuntimeError):
+    """A provider could not do its work (server down, timed out, refused, bad answer). The
+    message is written for the person who asked: it never holds an API key or a secret URL."""
+
+
 # Embeddings -------------------------------------------------------------------------------
 
 @runtime_checkable
