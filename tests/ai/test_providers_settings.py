@@ -32,7 +32,7 @@ from roost.config import Settings
     ({"ROOST_AI_OPENAI_IMAGE_SIZE": "1024"},
      "ROOST_AI_OPENAI_IMAGE_SIZE must be WIDTHxHEIGHT, e.g. 1024x1024 (got '1024')"),
     ({"ROOST_AI_TEXT_PROVIDER": "claude"},
-     "ROOST_AI_TEXT_PROVIDER must be one of openai (got 'claude')"),
+     "ROOST_AI_TEXT_PROVIDER must be one of builtin, gguf, openai (got 'claude')"),
     ({"ROOST_AI_TEXT_MODERATION": "perspective"},
      "ROOST_AI_TEXT_MODERATION must be one of builtin, openai (got 'perspective')"),
 ])
@@ -65,9 +65,11 @@ def test_a_complete_remote_configuration_loads_and_each_setting_change_is_a_new_
     assert other is not first and other.info.model == "b"
 
 
-def test_no_text_provider_by_default():
-    with pytest.raises(registry.ProviderConfigError, match="ROOST_AI_TEXT_PROVIDER is not set"):
-        registry.text_generator(Settings())
+def test_the_builtin_text_provider_by_default_and_gguf_needs_its_path():
+    assert Settings().ai_text_provider == "builtin"
+    with pytest.raises(ValueError, match="ROOST_AI_TEXT_MODEL_PATH must be set when "
+                                         "ROOST_AI_TEXT_PROVIDER is gguf"):
+        Settings(ai_text_provider="gguf")
 
 
 def test_config_show_masks_the_key_and_url_passwords():
