@@ -33,10 +33,12 @@ def quota_line(q: generations.Quota) -> str:
 
 
 def ai_of(status: dict) -> dict | None:
-    """The `roost` extension of a status dict's first AI attachment (None: not an AI post)."""
+    """The `roost` extension of a status dict's first AI attachment with its generation's details
+    (None: not an AI post, or its generation is gone)."""
     for m in status.get("media_attachments") or []:
-        if (m.get("roost") or {}).get("ai_generated"):
-            return m["roost"]
+        extension = m.get("roost") or {}
+        if extension.get("ai_generated") and extension.get("provider"):
+            return extension
     return None
 
 
