@@ -33,12 +33,11 @@ def quota_line(q: generations.Quota) -> str:
 
 
 def ai_of(status: dict) -> dict | None:
-    """The `roost` extension of a status dict's first AI attachment with its generation's details
-    (None: not an AI post, or its generation is gone)."""
+    """The `roost` extension of a status dict's first attachment made by a Roost generation
+    (None: not an AI post; an upload whose file claims AI is labelled on the image only)."""
     for m in status.get("media_attachments") or []:
-        extension = m.get("roost") or {}
-        if extension.get("ai_generated") and extension.get("provider"):
-            return extension
+        if (m.get("roost") or {}).get("generation_id"):
+            return m["roost"]
     return None
 
 
