@@ -63,6 +63,7 @@ async def test_create_pick_post_and_remix(page, browser_server, server_api):
     await prompt.wait_for(state="visible")
     assert await prompt.inner_text() == PROMPT
     assert "watercolour" in await focal.locator(".ai-facts").inner_text()
+    await screenshot(page, "post-ai")
 
     await focal.get_by_role("link", name="Remix", exact=True).click()
     await page.wait_for_url(f"{base}/compose?remix_of={source_id}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from sqlalchemy import update
 
 from roost.models import Candidate
@@ -108,6 +110,20 @@ async def test_refused_prompt_shows_the_reason_and_keeps_the_fields(api, make):
     assert r.status_code == 422 and "n must be between 1 and 8" in r.text
     r = await _generate(api, seed="abc")
     assert r.status_code == 422 and "seed must be a whole number" in r.text
+
+
+@pytest.mark.parametrize("settings_overrides", [{"ai_daily_generations": 1}])
+async def test_the_quota_runs_out(api, make, run_jobs):
+    alice = await make.account()
+    await sign_in(api, alice)
+    assert "1 of 1 image generations left today" in (await api.get("/compose")).text
+    assert (await _generate(api)).status_code == 303
+    compose = await api.get("/compose")
+    assert "0 of 1 image generations left today" in compose.text
+    assert re.search(r"data-ai-generate disabled", compose.text)
+    r = await _generate(api)
+    assert r.status_code == 429
+    assert "You have used your 1 image generations for today" in r.text
 
 
 async def test_admins_have_no_quota_line_limit(api, make):
