@@ -68,7 +68,7 @@ async def test_a_refused_prompt_is_422_with_its_reason_and_no_generation(api, ma
     alice = await make.account()
     r = await api.post(ROOT, data={"prompt": "you are a fucking idiot"}, headers=alice.headers)
     assert r.status_code == 422, r.text
-    assert r.json()["error"].startswith("This prompt was refused:")
+    assert r.json()["error"] == "This prompt was refused: it contains abusive language."
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Generation)) == 0
         decision = (await session.scalars(select(ModerationDecision).where(

@@ -33,7 +33,7 @@ async def test_a_flagged_prompt_is_refused_with_the_flagged_category(api, make, 
     r = await api.post(ROOT, data={"prompt": "a knight about to stab a dragon"},
                        headers=alice.headers)
     assert r.status_code == 422, r.text
-    assert r.json()["error"].endswith("This prompt was refused: it was flagged for violence.")
+    assert r.json()["error"] == "This prompt was refused: it was flagged for violence."
     call = fake.last("/v1/moderations")
     assert call.body == {"input": ["a knight about to stab a dragon"],
                          "model": "omni-moderation-latest"}

@@ -100,7 +100,7 @@ async def start_generation(session: AsyncSession, account: Account, prompt: str,
         # Keep the logged decision (moderators read it): commit the unit of work, which has
         # written nothing else, then refuse.
         await commit(session)
-        raise Invalid(f"This prompt was refused: {verdict.reason}")
+        raise Invalid(verdict.reason)  # "This prompt was refused: it contains ..."
     info = registry.image_generator(runtime.settings()).info
     gen = Generation(id=generation_id, account_id=account.id, prompt=text, style=style,
                      aspect_ratio=aspect_ratio,
