@@ -3,10 +3,16 @@ model answers) and finds the answer in the thread."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import time
+
 import pytest
 
 from tests.compat.conftest import start_live_server, stop_live_server
 from tests.compat.mastodon_py import create_app, register, wait_for
+from tests.compat.test_toot import TOOT
 
 
 @pytest.fixture(scope="module")
@@ -32,3 +38,32 @@ def test_mentioning_the_assistant_gets_a_reply(live_server):
     assert [m["acct"] for m in answer["mentions"]] == ["mpa_alice"]
     mentions = [n for n in alice.notifications() if n["type"] == "mention"]
     assert mentions and mentions[0]["status"]["id"] == answer["id"]
+
+
+def test_toot_mentions_the_assistant_and_reads_the_answer_in_the_thread(live_server, tmp_path):
+
+    register(live_server, create_app(live_server, "compat-assistant-toot"), "toot_asker")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path),
+           "NO_COLOR": "1"}
+
+    def toot(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([TOOT, *args], env=env, input=input, capture_output=True, text=True,
+                              timeout=60)
+
+    r = toot("login_cli", "-i", live_server.url, "-e", "toot_asker@example.com",
+             input="a long enough password\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = toot("post", "@assistant what is a harbour?", "--visibility", "unlisted", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    question = json.loads(r.stdout)
+    deadline = time.monotonic() + 60
+    while True:
+        r = toot("thread", question["id"], "--json")
+        assert r.returncode == 0, r.stderr
+        descendants = json.loads(r.stdout)["descendants"]
+        if descendants or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    [answer] = descendants
+    assert answer["account"]["acct"] == "assistant" and answer["account"]["bot"] is True
+    assert answer["in_reply_to_id"] == question["id"]
