@@ -103,7 +103,10 @@ def test_serve_on_a_fresh_postgresql_database(tmp_path):
         proc = serve(env, port)
         try:
             instance = wait_for_json(f"http://127.0.0.1:{port}/api/v1/instance", proc)
-            assert instance["stats"]["user_count"] == 1
+            assert instance["stats"]["user_count"] == 2  # the admin, and the assistant (a bot)
+            bot = wait_for_json(f"http://127.0.0.1:{port}/api/v1/accounts/lookup?acct=assistant",
+                                proc)
+            assert bot["bot"] is True
         finally:
             out = stop(proc)
         assert proc.returncode == 0, out
