@@ -36,7 +36,9 @@ def test_mentioning_the_assistant_gets_a_reply(live_server):
     assert answer["account"]["id"] == bot["id"] and answer["in_reply_to_id"] == post["id"]
     assert answer["visibility"] == "unlisted"
     assert [m["acct"] for m in answer["mentions"]] == ["mpa_alice"]
-    mentions = [n for n in alice.notifications() if n["type"] == "mention"]
+    # The notification is made by its own job, after the answer is committed.
+    mentions = wait_for(lambda: [n for n in alice.notifications() if n["type"] == "mention"],
+                        lambda ns: ns, timeout=30)
     assert mentions and mentions[0]["status"]["id"] == answer["id"]
 
 
