@@ -26,6 +26,21 @@ PG_URL = os.environ.get("ROOST_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL") or None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "no_database: touches neither database nor Redis (models, files, parsers); "
+        "CI runs it in the SQLite run only, where its result would be the same")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG_URL:
+        return
+    once = pytest.mark.skip(reason="no_database: already run in the SQLite run")
+    for item in items:
+        if item.get_closest_marker("no_database"):
+            item.add_marker(once)
+
+
 @pytest.fixture(scope="session")
 def run_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="roost-test-"))

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 import numpy as np
+
+pytestmark = pytest.mark.no_database
 
 
 def test_shape_and_norm(embedder):

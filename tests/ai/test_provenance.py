@@ -13,6 +13,8 @@ from PIL.PngImagePlugin import PngInfo
 from roost.ai.provenance import IPTC_TRAINED, detect, prompt_hash, stamp
 from roost.ai.providers.base import ImageRequest
 
+pytestmark = pytest.mark.no_database
+
 WHEN = datetime(2026, 12, 4, 18, 0, tzinfo=timezone.utc)
 
 

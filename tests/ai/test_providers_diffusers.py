@@ -12,6 +12,8 @@ from roost.ai import registry
 from roost.ai.providers.base import ImageRequest, ProviderError
 from roost.config import Settings
 
+pytestmark = pytest.mark.no_database
+
 torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 transformers = pytest.importorskip("transformers")

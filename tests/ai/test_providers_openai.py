@@ -21,6 +21,8 @@ from roost.ai.providers.openai_compat import OpenAIChat, OpenAIEmbedder
 from roost.config import Settings
 from tests.ai.fake_servers import free_port
 
+pytestmark = pytest.mark.no_database
+
 pytest.importorskip("llama_cpp.server")
 
 CHAT, EMBED, TOKENS = "smollm2-chat", "smollm2-embed", "smollm2-tokens"

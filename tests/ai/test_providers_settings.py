@@ -12,6 +12,8 @@ from roost.ai import registry
 from roost.cli.common import Fail, load_settings
 from roost.config import Settings
 
+pytestmark = pytest.mark.no_database
+
 
 @pytest.mark.parametrize("env, message", [
     ({"ROOST_AI_IMAGE_PROVIDER": "openai"},

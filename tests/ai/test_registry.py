@@ -8,6 +8,8 @@ from roost.ai.providers.base import Embedder, ImageGenerator, ImageRequest
 from roost.cli.common import Fail, load_settings
 from roost.config import Settings
 
+pytestmark = pytest.mark.no_database
+
 
 def test_defaults_are_the_builtin_providers():
     settings = Settings()

@@ -8,6 +8,8 @@ from PIL import Image
 
 from roost.ai.providers.base import ImageRequest, InvalidRequest
 
+pytestmark = pytest.mark.no_database
+
 
 def pixels(img) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(img.png)).convert("RGB"), dtype=np.float32)

@@ -12,6 +12,8 @@ from roost.ai.providers.gguf_text import TextModelMissing, builtin_model_path, f
 from roost.cli.common import Fail, load_settings
 from roost.config import Settings
 
+pytestmark = pytest.mark.no_database
+
 ASK = [ChatMessage("system", "You are a helpful assistant."),
        ChatMessage("user", "Name one colour.")]
 
