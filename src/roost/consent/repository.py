@@ -1,0 +1,41 @@
+"""Queries over the consent ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost.consent.rules import Change, level_at
+from roost.models import Account, TrainingConsent
+
+
+async def history(session: AsyncSession, account_id: int, *, limit: int | None = None
+                  ) -> list[TrainingConsent]:
+    """The account's changes, newest first."""
+    stmt = (select(TrainingConsent).where(TrainingConsent.account_id == account_id)
+            .order_by(TrainingConsent.changed_at.desc(), TrainingConsent.id.desc()))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list((await session.scalars(stmt)).all())
+
+
+async def current_levels(session: AsyncSession, account_ids: Iterable[int]) -> dict[int, str]:
+    """The level in force now for each account, in one query (missing accounts are left out)."""
+    ids = sorted(set(account_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Account.id, Account.training_consent).where(Account.id.in_(ids)))
+    return {i: level for i, level in rows.all()}
+
+
+async def level_at_time(session: AsyncSession, account_id: int, at: datetime) -> str:
+    """The level that was in force for the account at `at`, from the ledger."""
+    rows = await session.execute(
+        select(TrainingConsent.level, TrainingConsent.changed_at)
+        .where(TrainingConsent.account_id == account_id, TrainingConsent.changed_at <= at)
+        .order_by(TrainingConsent.changed_at, TrainingConsent.id))
+    return level_at([Change(level, changed_at) for level, changed_at in rows.all()], at)
