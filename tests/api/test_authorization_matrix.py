@@ -341,6 +341,7 @@ WEB = {
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
     ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
     ("GET", "/settings/password"), ("POST", "/settings/password"),
+    ("GET", "/settings/training"), ("POST", "/settings/training"),
     ("GET", "/compose"), ("POST", "/compose"), ("POST", "/compose/describe"),
     # profiles
     ("GET", "/@{username}"), ("GET", "/@{username}/with_replies"), ("GET", "/@{username}/media"),
