@@ -337,7 +337,8 @@ WEB = {
     ("GET", "/@{username}/{status_id:int}/reblogs"), ("GET", "/bookmarks"), ("GET", "/favourites"),
     ("GET", "/statuses/{status_id}/delete"), ("POST", "/statuses/{status_id}/delete"),
     *(("POST", f"/statuses/{{status_id}}/{verb}") for verb in (
-        "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin")),
+        "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin",
+        "exclude_training", "include_training")),
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
     ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
     ("GET", "/settings/password"), ("POST", "/settings/password"),
