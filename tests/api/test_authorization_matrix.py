@@ -325,6 +325,7 @@ NO_TOKEN = {
     ("GET", "/.well-known/nodeinfo"), ("GET", "/nodeinfo/2.0"), ("GET", "/health"),
     ("POST", "/api/v1/apps"), ("GET", "/media/{path:path}"), ("GET", "/static/{path:path}"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/robots.txt"), ("GET", "/ai.txt"),
 }
 
 # The web app's pages (roost/web): the browser session cookie, never a token; pages that need a

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.consent.rules import Change, level_at
-from roost.models import Account, TrainingConsent
+from roost.models import Account, Status, TrainingConsent
 
 
 async def history(session: AsyncSession, account_id: int, *, limit: int | None = None
@@ -39,3 +39,22 @@ async def level_at_time(session: AsyncSession, account_id: int, at: datetime) ->
         .where(TrainingConsent.account_id == account_id, TrainingConsent.changed_at <= at)
         .order_by(TrainingConsent.changed_at, TrainingConsent.id))
     return level_at([Change(level, changed_at) for level, changed_at in rows.all()], at)
+
+
+async def consenting_usernames(session: AsyncSession) -> list[str]:
+    """Active accounts whose public posts may be used, by username."""
+    rows = await session.scalars(
+        select(Account.username).where(Account.training_consent.in_(("public_posts", "all")),
+                                       Account.suspended_at.is_(None), Account.deleted_at.is_(None))
+        .order_by(Account.username_lower))
+    return list(rows.all())
+
+
+async def excluded_posts(session: AsyncSession) -> list[tuple[str, int]]:
+    """(username, status id) of the live posts excluded on their own by consenting accounts."""
+    rows = await session.execute(
+        select(Account.username, Status.id).join(Account, Account.id == Status.account_id)
+        .where(Status.training_opt_out.is_(True), Status.deleted_at.is_(None),
+               Account.training_consent.in_(("public_posts", "all")))
+        .order_by(Account.username_lower, Status.id))
+    return [(u, i) for u, i in rows.all()]

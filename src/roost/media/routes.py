@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
+from roost.consent import signals
 from roost.kit.errors import NotFound
 from roost.media.storage import LocalStorage
 
@@ -39,5 +40,12 @@ def _respond(root: Path, path: str, allowed: set[str] | dict, cache: str) -> Fil
 
 @router.api_route("/media/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def media_file(path: str, request: Request) -> FileResponse:
-    return _respond(request.app.state.settings.media_dir, path, MEDIA_TYPES, MEDIA_CACHE)
+    """A stored file; it carries the training opt-out signal unless it may be used
+    (roost.consent.signals: one primary-key query, for attachments only)."""
+    response = _respond(request.app.state.settings.media_dir, path, MEDIA_TYPES, MEDIA_CACHE)
+    async with request.app.state.db.read_session() as session:
+        usable = await signals.media_file_may_be_used(session, path)
+    if not usable:
+        response.headers["X-Robots-Tag"] = signals.NOAI
+    return response
 
