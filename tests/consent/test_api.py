@@ -114,3 +114,21 @@ async def test_a_post_can_be_excluded_at_creation_and_later(api, db, make):
         ("post.training_opt_out", True, int(sid)), ("post.training_opt_out", False, int(sid))]
     assert (await api.put("/api/v1/roost/statuses/1/training", json={"opt_out": True},
                           headers=alice.headers)).status_code == 404
+
+
+async def test_the_endpoints_are_in_the_openapi_document(app, api, make):
+    import jsonschema_rs
+
+    paths = app.openapi()["paths"]
+    assert set(paths["/api/v1/roost/consent"]) >= {"get", "put"}
+    put = paths["/api/v1/roost/consent"]["put"]
+    body = put["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["training"]["enum"] == ["none", "public_posts", "all"]
+    assert "put" in paths["/api/v1/roost/statuses/{status_id}/training"]
+    # the documented answer is what the endpoint returns
+    alice = await make.account()
+    await api.put(ROOT, json={"training": "all"}, headers=alice.headers)
+    got = (await api.get(ROOT, headers=alice.headers)).json()
+    schema = put["responses"]["200"]["content"]["application/json"]["schema"]
+    assert jsonschema_rs.validator_for(schema).is_valid(got)
+    assert not jsonschema_rs.validator_for(schema).is_valid({**got, "training": "some"})

@@ -17,6 +17,20 @@ from roost.models import Account
 router = APIRouter(prefix="/api/v1/roost", tags=["consent"])
 
 HISTORY_LIMIT = 100
+LEVEL = {"type": "string", "enum": ["none", "public_posts", "all"]}
+CONSENT_SCHEMA = {"type": "object", "required": ["training", "updated_at", "history"], "properties": {
+    "training": LEVEL, "updated_at": {"type": ["string", "null"], "format": "date-time"},
+    "history": {"type": "array", "items": {"type": "object", "properties": {
+        "training": LEVEL, "changed_at": {"type": "string", "format": "date-time"},
+        "source": {"type": "string", "enum": ["api", "web"]}}}}}}
+CONSENT_DOC = {200: {"description": "The consent in force and its history",
+                     "content": {"application/json": {"schema": CONSENT_SCHEMA}}}}
+
+
+def _body(name: str, schema: dict) -> dict:
+    form = {"schema": {"type": "object", "required": [name], "properties": {name: schema}}}
+    return {"requestBody": {"required": True, "content": {
+        "application/json": form, "application/x-www-form-urlencoded": form}}}
 
 
 async def consent_json(session: DbSession, account: Account) -> dict:
@@ -27,12 +41,14 @@ async def consent_json(session: DbSession, account: Account) -> dict:
                          "source": c.source} for c in changes]}
 
 
-@router.get("/consent", summary="The caller's training consent and its history, newest first")
+@router.get("/consent", summary="The caller's training consent and its history, newest first",
+            responses=CONSENT_DOC)
 async def get_consent(session: DbSession, actor: Actor = user("read:accounts")) -> dict:
     return await consent_json(session, actor.account)
 
 
-@router.put("/consent", summary="Set the caller's training consent: none, public_posts or all")
+@router.put("/consent", summary="Set the caller's training consent: none, public_posts or all",
+            responses=CONSENT_DOC, openapi_extra=_body("training", LEVEL))
 async def put_consent(request: Request, session: DbSession,
                       actor: Actor = user("write:accounts")) -> dict:
     p = await read_params(request)
@@ -41,7 +57,8 @@ async def put_consent(request: Request, session: DbSession,
 
 
 @router.put("/statuses/{status_id}/training",
-            summary="Exclude one of the caller's own posts from training data, or include it again")
+            summary="Exclude one of the caller's own posts from training data, or include it again",
+            openapi_extra=_body("opt_out", {"type": "boolean"}))
 async def put_status_training(status_id: str, request: Request, session: DbSession,
                               actor: Actor = user("write:statuses")) -> dict:
     p = await read_params(request)
