@@ -132,3 +132,56 @@ async def test_the_endpoints_are_in_the_openapi_document(app, api, make):
     schema = put["responses"]["200"]["content"]["application/json"]["schema"]
     assert jsonschema_rs.validator_for(schema).is_valid(got)
     assert not jsonschema_rs.validator_for(schema).is_valid({**got, "training": "some"})
+
+
+async def test_the_consent_on_events_costs_no_query_per_event(app, api, db, make):
+    """Many events in one unit of work, by several actors: one batch read of the actors' levels,
+    none for an actor already loaded in the session."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event, select
+
+    from roost import events
+    from roost.events.schemas import AccountUpdated
+    from roost.models import Account
+
+    @contextmanager
+    def level_reads():
+        seen: list[str] = []
+
+        def on_execute(_conn, _cursor, statement, *_rest) -> None:  # noqa: ANN001
+            if "training_consent" in statement and statement.lstrip().upper().startswith("SELECT"):
+                seen.append(statement)
+
+        engine = app.state.db.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", on_execute)
+
+    people = [await make.account() for _ in range(5)]
+    await api.put(ROOT, json={"training": "all"}, headers=people[0].headers)
+    ids = [int(p.id) for p in people]
+    start = await mark(db)
+    async with db.unit_of_work() as session:
+        loaded = await session.get(Account, ids[0])
+        assert loaded.training_consent == "all"
+        for account_id in ids * 4:  # 20 events
+            events.record(session, AccountUpdated(account_id=str(account_id), fields=["note"]),
+                          actor_id=account_id)
+        events.record(session, AccountUpdated(account_id=str(ids[0]), fields=["x"]), actor_id=None)
+        with level_reads() as first:
+            await session.commit()
+    rows = await events_since(db, start)
+    assert len(rows) == 21
+    assert {r.actor_id: r.consent for r in rows} == {ids[0]: "all", None: None,
+                                                     **{i: "none" for i in ids[1:]}}
+    assert len(first) == 1  # one batch read for the four actors not loaded
+    async with db.unit_of_work() as session:
+        held = await session.scalar(select(Account).where(Account.id == ids[1]))  # noqa: F841
+        events.record(session, AccountUpdated(account_id=str(ids[1]), fields=["y"]),
+                      actor_id=ids[1])
+        with level_reads() as second:
+            await session.commit()
+    assert second == []  # the loaded actor: no read

@@ -55,12 +55,15 @@ async def test_media_files_carry_the_signal_of_their_post(api, make):
     media = (await api.post("/api/v2/media", files={"file": ("a.png", png(), "image/png")},
                             headers=alice.headers)).json()
     path = "/media/" + media["url"].split("/media/", 1)[1]
-    assert (await api.get(path)).headers["X-Robots-Tag"] == "noai, noimageai"  # unattached
+    r = await api.get(path)
+    assert r.headers["X-Robots-Tag"] == "noai, noimageai"  # unattached
+    assert "immutable" in r.headers["Cache-Control"]
     st = await post(api, alice, "a picture", media_ids=[media["id"]])
     assert (await api.get(path)).headers["X-Robots-Tag"] == "noai, noimageai"  # no consent yet
     await consent(api, alice, "all")
     r = await api.get(path)
     assert r.status_code == 200 and "X-Robots-Tag" not in r.headers
+    assert r.headers["Cache-Control"] == "public, max-age=3600"  # a withdrawal reaches caches soon
     preview = "/media/" + st["media_attachments"][0]["preview_url"].split("/media/", 1)[1]
     assert "X-Robots-Tag" not in (await api.get(preview)).headers
     await api.put(f"/api/v1/roost/statuses/{st['id']}/training", json={"opt_out": True},

@@ -8,8 +8,9 @@ seen seq N will never later find a smaller one appear. SQLite has one writer at 
 the same guarantee. A rolled-back transaction writes nothing.
 
 Each row also carries `consent`, the actor's training consent when it was recorded: taken from a
-per-session cache (`remember_consent`, which the consent service fills when it changes a level), the
-rest batch-loaded in one query at flush time, never one query per event.
+per-session cache (`remember_consent`, which the consent service fills when it changes a level),
+else from the actor's Account already loaded in the session, the rest batch-loaded in one query at
+flush time, never one query per event.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def remember_consent(session: AsyncSession, account_id: int, level: str) -> None
 def _fill_consent(session: Session, rows: list[dict]) -> None:
     known: dict[int, str] = session.info.pop("consent_levels", None) or {}
     missing = {r["actor_id"] for r in rows if r["actor_id"] is not None} - set(known)
+    for account_id in list(missing):  # the actor is usually loaded already (its token's account)
+        loaded = session.identity_map.get(Account.__mapper__.identity_key_from_primary_key((account_id,)))
+        if loaded is not None and "training_consent" in loaded.__dict__:
+            known[account_id] = loaded.training_consent
+            missing.discard(account_id)
     if missing:
         result = session.execute(select(Account.id, Account.training_consent)
                                  .where(Account.id.in_(sorted(missing))))
