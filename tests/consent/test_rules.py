@@ -79,3 +79,28 @@ async def test_the_database_ledger_matches_the_rules(api, db, make, levels):
                 ledger, row.changed_at) == applied[i]
         assert await repo.level_at_time(s, int(alice.id), T0) == "none"
         assert await repo.current_levels(s, [int(alice.id)]) == {int(alice.id): got["training"]}
+
+
+async def test_withdrawal_leaves_the_person_out_of_datasets_built_afterwards(api, db, make):
+    from roost.consent import repository as repo
+    from roost.kit.clock import utcnow
+
+    alice = await make.account()
+    r = await api.post("/api/v1/statuses", json={"status": "hello"}, headers=alice.headers)
+    sid, aid = int(r.json()["id"]), int(alice.id)
+    private = await api.post("/api/v1/statuses", json={"status": "p", "visibility": "private"},
+                             headers=alice.headers)
+    before = utcnow()
+    await api.put("/api/v1/roost/consent", json={"training": "public_posts"}, headers=alice.headers)
+    consented = utcnow()
+    await api.put("/api/v1/roost/consent", json={"training": "none"}, headers=alice.headers)
+    withdrawn = utcnow()
+    async with db.session() as s:
+        assert not await repo.post_may_be_used(s, sid, before)
+        assert await repo.post_may_be_used(s, sid, consented)
+        assert not await repo.post_may_be_used(s, int(private.json()["id"]), consented)
+        assert not await repo.post_may_be_used(s, sid, withdrawn)
+        assert await repo.account_may_be_used(s, aid, "public_posts", consented)
+        assert not await repo.account_may_be_used(s, aid, "all", consented)
+        assert not await repo.account_may_be_used(s, aid, "public_posts", withdrawn)
+        assert not await repo.post_may_be_used(s, 1, consented)  # no such post

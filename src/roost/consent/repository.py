@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost.consent.rules import Change, level_at
+from roost.consent.rules import Change, level_at, may_use, may_use_post
 from roost.models import Account, Status, TrainingConsent
 
 
@@ -58,3 +58,22 @@ async def excluded_posts(session: AsyncSession) -> list[tuple[str, int]]:
                Account.training_consent.in_(("public_posts", "all")))
         .order_by(Account.username_lower, Status.id))
     return [(u, i) for u, i in rows.all()]
+
+
+async def account_may_be_used(session: AsyncSession, account_id: int, kind: str,
+                              at: datetime) -> bool:
+    """May the account's content of `kind` ("public_posts" or "all") be used in a dataset built
+    at `at`? Builders pass the build time: a withdrawal before it leaves the person out."""
+    return may_use(await level_at_time(session, account_id, at), kind)
+
+
+async def post_may_be_used(session: AsyncSession, status_id: int, at: datetime) -> bool:
+    """May this post's text and media be used in a dataset built at `at`?"""
+    row = (await session.execute(
+        select(Status.account_id, Status.visibility, Status.training_opt_out, Status.deleted_at,
+               Status.reblog_of_id).where(Status.id == status_id))).first()
+    if row is None or row.reblog_of_id is not None:
+        return False
+    return may_use_post(await level_at_time(session, row.account_id, at),
+                        visibility=row.visibility, opted_out=row.training_opt_out,
+                        deleted=row.deleted_at is not None)
