@@ -1,5 +1,6 @@
 """Status actions from the web: POST /statuses/ID/{reblog,unreblog,favourite,unfavourite,
-bookmark,unbookmark,pin,unpin,exclude_training,include_training,delete}, and GET /statuses/ID/delete (the confirmation page
+bookmark,unbookmark,pin,unpin,delete}, exclude_training and include_training (roost.consent),
+and GET /statuses/ID/delete (the confirmation page
 for people without JavaScript).
 
 Each calls the same posts.service verb as the API. Without JavaScript the answer is 303 to the
