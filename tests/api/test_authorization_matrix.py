@@ -225,6 +225,9 @@ ACCESS = {
     ("POST", "/api/v1/roost/generations/{generation_id}/pick"): ("user", "write:media"),
     ("POST", "/api/v1/roost/media/{media_id}/describe"): ("user", "write:media"),
     ("GET", "/api/v1/roost/statuses/{status_id}/lineage"): ("maybe_user", "read:statuses"),
+    ("GET", "/api/v1/roost/consent"): ("user", "read:accounts"),
+    ("PUT", "/api/v1/roost/consent"): ("user", "write:accounts"),
+    ("PUT", "/api/v1/roost/statuses/{status_id}/training"): ("user", "write:statuses"),
     ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/reopen"): ("user", "admin:write:reports"),
@@ -322,6 +325,7 @@ NO_TOKEN = {
     ("GET", "/.well-known/nodeinfo"), ("GET", "/nodeinfo/2.0"), ("GET", "/health"),
     ("POST", "/api/v1/apps"), ("GET", "/media/{path:path}"), ("GET", "/static/{path:path}"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/robots.txt"), ("GET", "/ai.txt"),
 }
 
 # The web app's pages (roost/web): the browser session cookie, never a token; pages that need a
@@ -334,10 +338,12 @@ WEB = {
     ("GET", "/@{username}/{status_id:int}/reblogs"), ("GET", "/bookmarks"), ("GET", "/favourites"),
     ("GET", "/statuses/{status_id}/delete"), ("POST", "/statuses/{status_id}/delete"),
     *(("POST", f"/statuses/{{status_id}}/{verb}") for verb in (
-        "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin")),
+        "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin",
+        "exclude_training", "include_training")),
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
     ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
     ("GET", "/settings/password"), ("POST", "/settings/password"),
+    ("GET", "/settings/training"), ("POST", "/settings/training"),
     ("GET", "/compose"), ("POST", "/compose"), ("POST", "/compose/describe"),
     # profiles
     ("GET", "/@{username}"), ("GET", "/@{username}/with_replies"), ("GET", "/@{username}/media"),

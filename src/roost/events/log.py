@@ -6,6 +6,11 @@ PostgreSQL the insert first takes a transaction-scoped advisory lock, held until
 visible, so sequence numbers become visible in the order they were assigned: a reader that has
 seen seq N will never later find a smaller one appear. SQLite has one writer at a time, which gives
 the same guarantee. A rolled-back transaction writes nothing.
+
+Each row also carries `consent`, the actor's training consent when it was recorded: taken from a
+per-session cache (`remember_consent`, which the consent service fills when it changes a level),
+else from the actor's Account already loaded in the session, the rest batch-loaded in one query at
+flush time, never one query per event.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from roost.db import after_commit
 from roost.events.schemas import EventData
 from roost.jobs import every, job
 from roost.kit.clock import utcnow
+from roost.models.accounts import Account
 from roost.models.events import Event
 
 log = logging.getLogger("roost.events")
@@ -62,6 +68,27 @@ def record(session: AsyncSession, data: EventData, *, actor_id: int | None,
     })
 
 
+def remember_consent(session: AsyncSession, account_id: int, level: str) -> None:
+    """The actor's training consent from now on in this unit of work, for the events it records."""
+    session.info.setdefault("consent_levels", {})[account_id] = level
+
+
+def _fill_consent(session: Session, rows: list[dict]) -> None:
+    known: dict[int, str] = session.info.pop("consent_levels", None) or {}
+    missing = {r["actor_id"] for r in rows if r["actor_id"] is not None} - set(known)
+    for account_id in list(missing):  # the actor is usually loaded already (its token's account)
+        loaded = session.identity_map.get(Account.__mapper__.identity_key_from_primary_key((account_id,)))
+        if loaded is not None and "training_consent" in loaded.__dict__:
+            known[account_id] = loaded.training_consent
+            missing.discard(account_id)
+    if missing:
+        result = session.execute(select(Account.id, Account.training_consent)
+                                 .where(Account.id.in_(sorted(missing))))
+        known = {**dict(result.all()), **known}
+    for row in rows:
+        row["consent"] = known.get(row["actor_id"]) if row["actor_id"] is not None else None
+
+
 @event.listens_for(Session, "before_commit")
 def _write_buffered(session: Session) -> None:
     """Runs inside the async session's greenlet, so it may execute SQL synchronously."""
@@ -70,6 +97,7 @@ def _write_buffered(session: Session) -> None:
     rows: list[dict] = session.info.pop("events", None) or []
     if not rows:
         return
+    _fill_consent(session, rows)
     if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOG_LOCK})
     result = session.execute(insert(Event).returning(Event.seq, sort_by_parameter_order=True), rows)
@@ -90,6 +118,7 @@ def _write_buffered(session: Session) -> None:
 def _drop_buffered(session: Session, previous: SessionTransaction) -> None:
     if previous.parent is None:  # the whole unit of work was rolled back
         session.info.pop("events", None)
+        session.info.pop("consent_levels", None)
 
 
 async def prune(session: AsyncSession, *, older_than: datetime) -> int:

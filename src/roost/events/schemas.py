@@ -682,3 +682,18 @@ class AiAssistantFeedback(EventData):
     account_id: str
     kind: str  # like | repost | reply
     status_id: str | None = None  # the reply, for kind "reply"
+
+
+@event_type("consent.changed")
+class ConsentChanged(EventData):
+    account_id: str
+    training: str
+    previous: str
+    source: str
+
+
+@event_type("post.training_opt_out")
+class PostTrainingOptOut(EventData):
+    status_id: str
+    account_id: str
+    opted_out: bool

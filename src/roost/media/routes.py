@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
+from roost.consent import signals
 from roost.kit.errors import NotFound
 from roost.media.storage import LocalStorage
 
@@ -23,6 +24,7 @@ TYPES = {
 }
 MEDIA_TYPES = {"jpg", "png", "webp", "gif"}
 MEDIA_CACHE = "public, max-age=31536000, immutable"
+USABLE_MEDIA_CACHE = "public, max-age=3600"
 
 
 def _respond(root: Path, path: str, allowed: set[str] | dict, cache: str) -> FileResponse:
@@ -39,5 +41,15 @@ def _respond(root: Path, path: str, allowed: set[str] | dict, cache: str) -> Fil
 
 @router.api_route("/media/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def media_file(path: str, request: Request) -> FileResponse:
-    return _respond(request.app.state.settings.media_dir, path, MEDIA_TYPES, MEDIA_CACHE)
+    """A stored file; it carries the training opt-out signal unless it may be used
+    (roost.consent.signals: one primary-key query, for attachments only). A usable file is cached
+    an hour only, so a withdrawal reaches caches soon; a `noai` one keeps the year (erring safe)."""
+    response = _respond(request.app.state.settings.media_dir, path, MEDIA_TYPES, MEDIA_CACHE)
+    async with request.app.state.db.read_session() as session:
+        usable = await signals.media_file_may_be_used(session, path)
+    if usable:
+        response.headers["Cache-Control"] = USABLE_MEDIA_CACHE
+    else:
+        response.headers["X-Robots-Tag"] = signals.NOAI
+    return response
 

@@ -5,6 +5,7 @@ from roost.models.ai_assistant import AssistantAccount, AssistantAnswer
 from roost.models.ai_generations import Candidate, Generation
 from roost.models.ai_moderation import ModerationDecision
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
+from roost.models.consent import TrainingConsent
 from roost.models.conversations import AccountConversation
 from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
                                      CustomEmoji, SuggestionDismissal, TrendHide, TrendItem)
@@ -34,5 +35,5 @@ __all__ = [
     "Favourite", "FeaturedTag", "Follow", "FollowRequest", "IdempotencyKey", "Job", "List",
     "ListAccount", "Marker", "MediaAttachment", "Mention", "Mute", "Notification", "OAuthApp",
     "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status",
-    "StatusEdit", "StatusTag", "Tag", "TagFollow", "User",
+    "StatusEdit", "StatusTag", "Tag", "TagFollow", "TrainingConsent", "User",
 ]

@@ -42,6 +42,10 @@ class Account(Base):
     # rendering request skips the filters query
     filters_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
                                                nullable=False)
+    # the training consent in force (roost.consent): "none", "public_posts" or "all"; its history
+    # is the append-only training_consents table
+    training_consent: Mapped[str] = mapped_column(String(16), default="none", server_default="none",
+                                                  nullable=False)
 
     @property
     def is_active(self) -> bool:

@@ -22,5 +22,7 @@ class Event(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     subject_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     public: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # the actor's training consent when the event was recorded (None: no actor)
+    consent: Mapped[str | None] = mapped_column(String(16), nullable=True)
     data: Mapped[dict] = mapped_column(JSONType, nullable=False)
     created_at: Mapped[datetime] = created_column()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
@@ -44,6 +45,9 @@ class Status(Base):
     replies_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     reblogs_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     favourites_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # the author excluded this post from training data (roost.consent)
+    training_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false(),
+                                                   nullable=False)
 
 
 class Mention(Base):

@@ -78,6 +78,7 @@ class NewPost:
     idempotency_key: str | None = None
     application_id: int | None = None
     poll: polls.PollInput | None = None
+    training_opt_out: bool = False  # exclude this post from training data (roost.consent)
 
 
 def profile_url(account: Account) -> str:
@@ -186,7 +187,7 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         sensitive=bool(new.sensitive) or bool(spoiler) or await ai_sensitive(session, media),
         language=language, in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
-        application_id=new.application_id, created_at=now,
+        application_id=new.application_id, created_at=now, training_opt_out=bool(new.training_opt_out),
     )
     session.add(status)
     await session.flush()

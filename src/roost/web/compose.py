@@ -94,7 +94,8 @@ async def composer_context(request: Request, session: AsyncSession, viewer: Acco
     language = prefs.get("posting:default:language") or _page_language(request)
     v: dict[str, Any] = {"text": "", "spoiler_text": "", "cw": False, "visibility": visibility,
                          "language": language, "sensitive": bool(prefs.get(
-                             "posting:default:sensitive")), "descriptions": []}
+                             "posting:default:sensitive")), "descriptions": [],
+                         "training_opt_out": False}
     if reply is not None:
         v["text"] = reply_mentions(reply, viewer)
         if reply.get("spoiler_text"):
@@ -164,6 +165,7 @@ def _typed(form: dict) -> dict:
             "spoiler_text": _text(form, "spoiler_text").strip(),
             "cw": as_bool(_text(form, "cw")), "visibility": _text(form, "visibility"),
             "language": _text(form, "language"), "sensitive": as_bool(_text(form, "sensitive")),
+            "training_opt_out": as_bool(_text(form, "training_opt_out")),
             "descriptions": [_text(form, f"description_{i}") for i in range(slots())]}
 
 
@@ -250,7 +252,7 @@ async def compose_submit(request: Request, session: DbSession, settings: AppSett
             text=typed["text"], spoiler_text=spoiler, visibility=typed["visibility"] or None,
             sensitive=typed["sensitive"] and bool(uploads or picked),
             language=typed["language"] or None, in_reply_to_id=parent.id if parent else None,
-            media_ids=picked)
+            media_ids=picked, training_opt_out=typed["training_opt_out"])
         draft = await posting.prepare(session, viewer, new, uploads)
         for media_id, alt in alts.items():  # the AI pictures' alt text, as typed
             media_service.check_description(alt)

@@ -17,6 +17,7 @@ from roost.accounts import repository as accounts_repo
 from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
+from roost.consent import signals
 from roost.graph import repository as graph_repo
 from roost.kit.errors import NotFound
 from roost.models import Account
@@ -86,7 +87,9 @@ async def _profile(request: Request, session: AsyncSession, viewer: Account | No
     if render.is_fragment(request):
         return render.fragment(request, "web/_feed_page.html", statuses=statuses, more=more)
     return render.page(request, "web/profile.html", tab=tab, statuses=statuses, pinned=pinned,
-                       more=more, paged=not first, hidden=bool(rel.get("blocked_by")), **header)
+                       more=more, paged=not first, hidden=bool(rel.get("blocked_by")),
+                       training_ok=await signals.statuses_may_be_used(
+                           session, pinned + statuses, [account.id]), **header)
 
 
 @router.get("/@{username}")

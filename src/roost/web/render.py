@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from roost import runtime
 from roost.api.mastodon import serializers as ser
 from roost.auth import pages
+from roost.consent.signals import NOAI
 from roost.instance import site as site_settings
 from roost.web import assets, blurhash
 from roost.web.ai_compose import ai_of
@@ -126,9 +127,13 @@ def render_html(request: Request, template: str, **ctx) -> tuple[str, str]:
 
 def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
     """A whole page with the security headers and the CSRF nonce cookie (refreshed on every
-    render, so the forms of a tab left open for hours keep working)."""
+    render, so the forms of a tab left open for hours keep working). Unless `training_ok` is
+    true, it carries the training opt-out signal (roost.consent.signals)."""
+    training_ok = ctx.pop("training_ok", False)
     html, nonce = render_html(request, template, **ctx)
     response = HTMLResponse(html, status_code=status, headers=HEADERS)
+    if not training_ok:
+        response.headers["X-Robots-Tag"] = NOAI
     pages.set_csrf_cookie(response, request, request.app.state.settings, nonce, CSRF_MAX_AGE)
     return response
 

@@ -20,6 +20,8 @@ from roost.auth.passwords import MIN_LENGTH
 from roost.auth import service as auth_service
 from roost.auth.ratelimit import limiter_of
 from roost.auth.session_pages import APPS_PAGE
+from roost.consent import repository as consent_repo
+from roost.consent import service as consent
 from roost.kit.errors import Invalid, RateLimited, RoostError
 from roost.models import Account
 from roost.web import forms, render
@@ -29,7 +31,7 @@ router = APIRouter(tags=["web"])
 
 # The settings sub-navigation: (path, label). Later sections (data & AI consent...) go here.
 SECTIONS = [("/settings/profile", "Profile"), ("/settings/password", "Password"),
-            (APPS_PAGE, "Authorized apps")]
+            ("/settings/training", "Training data"), (APPS_PAGE, "Authorized apps")]
 PROFILE_FIELDS = {"display_name": "display_name", "note": "note", "fields_attributes": "fields",
                   "avatar": "avatar", "header": "header"}
 PASSWORD_FIELDS = {"current_password": "current_password", "password": "password"}
@@ -146,3 +148,42 @@ async def password_submit(request: Request, session: DbSession, settings: AppSet
     response = RedirectResponse("/settings/password?saved=1", status_code=303, headers=render.HEADERS)
     pages.set_session_cookie(response, request, settings, raw)
     return response
+
+
+# ---- training data (roost.consent) ----------------------------------------------------------
+
+TRAINING_CHOICES = [
+    ("none", "Nothing",
+     "Nothing you post or do here is used to train AI models. This is the default."),
+    ("public_posts", "My public posts",
+     "The text and pictures of your public posts may be used to train AI models, except posts "
+     "you exclude one by one. Unlisted, followers-only and direct posts are never used."),
+    ("all", "My public posts and how I use the AI features",
+     "Your public posts, and also the pictures you pick, the feedback you give and the "
+     "annotations you make with Roost's AI features."),
+]
+TRAINING_LABELS = {key: label for key, label, _ in TRAINING_CHOICES}
+
+
+async def _training_page(request: Request, session: AsyncSession, viewer: Account,
+                         status: int = 200, error: str | None = None) -> Response:
+    history = await consent_repo.history(session, viewer.id, limit=50)
+    return _page(request, "web/settings_training.html", status, title="Training data settings",
+                 choices=TRAINING_CHOICES, labels=TRAINING_LABELS, current=viewer.training_consent,
+                 history=history, error=error)
+
+
+@router.get("/settings/training")
+async def training_page(request: Request, session: DbSession, viewer: SignedIn) -> Response:
+    return await _training_page(request, session, viewer)
+
+
+@router.post("/settings/training")
+async def training_submit(request: Request, session: DbSession, viewer: SignedIn,
+                          form: Form) -> Response:
+    try:
+        await consent.set_training(session, viewer, forms.text(form, "training"), source="web")
+    except Invalid:
+        return await _training_page(request, session, viewer, 422,
+                                    "Choose one of the three options.")
+    return RedirectResponse("/settings/training?saved=1", status_code=303, headers=render.HEADERS)

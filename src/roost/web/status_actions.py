@@ -1,5 +1,6 @@
 """Status actions from the web: POST /statuses/ID/{reblog,unreblog,favourite,unfavourite,
-bookmark,unbookmark,pin,unpin,delete}, and GET /statuses/ID/delete (the confirmation page
+bookmark,unbookmark,pin,unpin,delete}, exclude_training and include_training (roost.consent),
+and GET /statuses/ID/delete (the confirmation page
 for people without JavaScript).
 
 Each calls the same posts.service verb as the API. Without JavaScript the answer is 303 to the
@@ -17,6 +18,7 @@ from starlette.responses import Response
 
 from roost.api.deps import DbSession
 from roost.api.mastodon.presenter import Presenter
+from roost.consent import service as consent
 from roost.posts import service
 from roost.web import render
 from roost.web.session import Form, SignedIn, safe_next
@@ -28,6 +30,8 @@ VERBS = {
     "favourite": service.favourite, "unfavourite": service.unfavourite,
     "bookmark": service.bookmark, "unbookmark": service.unbookmark,
     "pin": service.pin, "unpin": service.unpin,
+    "exclude_training": lambda s, a, i: consent.set_post_opt_out(s, a, i, True),
+    "include_training": lambda s, a, i: consent.set_post_opt_out(s, a, i, False),
 }
 CARD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
+from roost.consent import signals
 from roost.kit.errors import NotFound
 from roost.posts import queries
 from roost.web import compose, render
@@ -80,10 +81,12 @@ async def thread(request: Request, username: str, status_id: int, session: DbSes
     if viewer is not None:  # the reply box under the post; afterwards, back to this thread
         composer = await compose.composer_context(request, session, viewer, reply=focal,
                                                   next_path=request.url.path, show_context=False)
+    shown_ancestors = [by_id[k] for k in (str(s.id) for s in ancestors) if k in by_id]
     return render.page(
         request, "web/thread.html", title=title_of(focal), focal=focal,
-        ancestors=[by_id[k] for k in (str(s.id) for s in ancestors) if k in by_id],
-        replies=replies, depth=depths(focal["id"], replies), composer=composer)
+        ancestors=shown_ancestors, replies=replies, depth=depths(focal["id"], replies),
+        composer=composer, training_ok=await signals.statuses_may_be_used(
+            session, [*shown_ancestors, focal, *replies]))
 
 
 async def _reactors(request: Request, username: str, status_id: int, session: DbSession,

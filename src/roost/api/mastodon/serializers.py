@@ -222,6 +222,7 @@ def status(st: Status, *, account: dict, parts) -> dict:  # noqa: ANN001 - conte
         "language": st.language,
         "text": None,
         "edited_at": iso(st.edited_at),
+        "roost": {"training_opt_out": st.training_opt_out},
     }
 
 

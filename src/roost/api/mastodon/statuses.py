@@ -36,6 +36,7 @@ async def create_status(request: Request, session: DbSession,
         idempotency_key=request.headers.get("idempotency-key"),
         application_id=actor.app.id if actor.app else None,
         poll=poll_params(p.get("poll")),
+        training_opt_out=as_bool(p.get("roost_training_opt_out")),
     )
     presenter = Presenter(session, actor.account)
     if p.get("scheduled_at") not in (None, ""):
