@@ -13,6 +13,7 @@ def include_all(app: FastAPI) -> None:
     from roost.auth.routes import router as oauth
     from roost.auth.session_pages import router as session_pages
     from roost.media.routes import router as media_files
+    from roost.realtime.endpoints import router as firehose
     from roost.web import routes as web
 
     app.include_router(oauth)
@@ -22,4 +23,5 @@ def include_all(app: FastAPI) -> None:
     app.include_router(ai_generations)
     app.include_router(ai_captions)
     app.include_router(media_files)
+    app.include_router(firehose)
     web.include(app)  # last: its pages never shadow an API or OAuth route

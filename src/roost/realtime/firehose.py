@@ -1,0 +1,206 @@
+"""The public firehose: every public event of the log, in order, resumable from a cursor.
+
+A consumer gives the last `seq` it handled (`cursor`, exclusive) and gets every public event after
+it, then waits for new ones. Everything is read from the event log by sequence number, never from
+a notification's payload: the log's ordering guarantee (events/log.py: a reader that has seen seq N
+never later finds a smaller one appear) makes "seq > cursor" exact, so nothing is lost or repeated
+across reconnects and restarts. A commit in this process wakes the tails at once; events written by
+other processes (a `roost worker`) are found by polling every `firehose_poll_seconds`.
+
+Messages (one JSON object each): `{"seq", "type", "created_at", "account", "data"}`, plus
+`"tombstone": {"kind", "id"}` on deletions; `{"type": "heartbeat", "seq": N}` every
+`firehose_heartbeat_seconds` (N: the position reached, a valid cursor even when filters hid the
+events up to it); `{"type": "disconnect", "reason", "seq"}` last, when the server ends the stream.
+See docs/subsystems/firehose.md."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roost import events
+from roost.events.reader import read_after
+from roost.events.schemas import REGISTRY
+from roost.kit.errors import Invalid
+from roost.models import Account
+from roost.models.events import Event
+from roost.models.posts import Status
+
+PAGE = 200  # events read per query
+
+# Deletions, as tombstones: the kind of thing removed and the data field naming it.
+TOMBSTONES = {"post.deleted": ("status", "status_id"), "account.deleted": ("account", "account_id"),
+              "post.unreposted": ("repost", "repost_id")}
+# Events that carry a post's text: replayed after the post was deleted, the text is withheld.
+WITH_TEXT = {"post.created": "status_id", "post.edited": "status_id"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    types: tuple[str, ...] | None = None
+    account_id: int | None = None
+
+
+def parse_filters(types: str | None, account_id: str | None) -> Filters:
+    """`types`: comma-separated event types (each must exist); `account_id`: the acting account."""
+    wanted: tuple[str, ...] | None = None
+    if types:
+        wanted = tuple(sorted({t.strip() for t in types.split(",") if t.strip()}))
+        unknown = [t for t in wanted if t not in REGISTRY]
+        if unknown:
+            raise Invalid(f"Validation failed: unknown event type {unknown[0]}")
+    actor: int | None = None
+    if account_id:
+        if not account_id.isdigit():
+            raise Invalid("Validation failed: account_id must be an id")
+        actor = int(account_id)
+    return Filters(wanted, actor)
+
+
+def parse_cursor(cursor: str | None) -> int | None:
+    """None: start from now. Otherwise the last seq handled (0: from the oldest kept event)."""
+    if cursor is None or cursor == "":
+        return None
+    if not cursor.isdigit():
+        raise Invalid("Validation failed: cursor must be a sequence number")
+    return int(cursor)
+
+
+async def head(session: AsyncSession) -> int:
+    return await events.latest_seq(session)
+
+
+async def read_page(session: AsyncSession, cursor: int, filters: Filters,
+                    limit: int = PAGE) -> tuple[list[dict], int]:
+    """The public events after `cursor` matching `filters` (at most `limit`), as messages, and the
+    position reached: the new cursor, past events the filters hid."""
+    top = await head(session)
+    if top <= cursor:
+        return [], cursor
+    rows = await read_after(session, cursor, limit, types=filters.types, public_only=True,
+                            actor_id=filters.account_id, upto=top)
+    position = rows[-1].seq if len(rows) >= limit else top
+    return await _messages(session, rows), position
+
+
+async def _messages(session: AsyncSession, rows: list[Event]) -> list[dict]:
+    actor_ids = {r.actor_id for r in rows if r.actor_id is not None}
+    accounts: dict[int, dict] = {}
+    if actor_ids:
+        for id_, username in (await session.execute(
+                select(Account.id, Account.username).where(Account.id.in_(actor_ids)))).all():
+            accounts[id_] = {"id": str(id_), "username": username, "acct": username}
+    status_ids = {int(r.data[WITH_TEXT[r.type]]) for r in rows if r.type in WITH_TEXT}
+    gone: set[int] = set()
+    if status_ids:
+        gone = set((await session.scalars(select(Status.id).where(
+            Status.id.in_(status_ids), Status.deleted_at.is_not(None)))).all())
+    out = []
+    for r in rows:
+        data = r.data
+        if r.type in WITH_TEXT and int(data[WITH_TEXT[r.type]]) in gone and data.get("text"):
+            data = {**data, "text": ""}  # deleted since: the text is not handed on
+        msg = {"seq": r.seq, "type": r.type, "created_at": _iso(r.created_at),
+               "account": accounts.get(r.actor_id) if r.actor_id is not None else None,
+               "data": data}
+        if r.type in TOMBSTONES:
+            kind, key = TOMBSTONES[r.type]
+            msg["tombstone"] = {"kind": kind, "id": data[key]}
+        out.append(msg)
+    return out
+
+
+def _iso(value) -> str:  # noqa: ANN001
+    return value.isoformat().replace("+00:00", "Z")
+
+
+# --- waking live tails -------------------------------------------------------------------------
+
+_waiting: set[asyncio.Event] = set()
+
+
+async def _on_commit(rows: list[dict]) -> None:
+    """Told by the event log after each commit in this process: wake the tails if anything public
+    was written (they then read the log; the rows themselves are not trusted)."""
+    if any(r.get("public") for r in rows):
+        for ev in list(_waiting):
+            ev.set()
+
+
+events.subscribe(_on_commit)
+
+
+# --- one consumer ------------------------------------------------------------------------------
+
+class SlowConsumer(Exception):
+    pass
+
+
+@dataclass(eq=False)
+class Consumer:
+    """One open firehose: yields messages from `cursor`, then follows the log until ended."""
+
+    db: object
+    cursor: int | None
+    filters: Filters
+    heartbeat: float
+    poll: float
+    buffer: int
+    delivered: int = 0  # the seq of the last event message sent, or the position of a heartbeat
+    reason: str = "server stopping"
+    gone: bool = False  # the consumer went away: nothing more is sent
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _ended: bool = False
+
+    def end(self, reason: str = "server stopping") -> None:
+        """Make the stream finish (the server is stopping); called by Streams.end_all."""
+        self.reason = reason
+        self._ended = True
+        self._wake.set()
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    async def messages(self) -> AsyncIterator[dict]:
+        _waiting.add(self._wake)
+        try:
+            if self.cursor is None:
+                async with self.db.read_session() as session:
+                    self.cursor = await head(session)
+            self.delivered = self.cursor
+            yield {"type": "heartbeat", "seq": self.cursor}
+            beat = time.monotonic() + self.heartbeat
+            while not self._ended:
+                self._wake.clear()
+                async with self.db.read_session() as session:
+                    page, position = await read_page(session, self.cursor, self.filters,
+                                                     min(PAGE, self.buffer))
+                for msg in page:
+                    yield msg
+                    self.delivered = msg["seq"]
+                    if self._ended:
+                        return
+                moved = position != self.cursor
+                self.cursor = position
+                if moved and page and len(page) >= min(PAGE, self.buffer):
+                    continue  # catching up: read on at once
+                if time.monotonic() >= beat:
+                    yield {"type": "heartbeat", "seq": self.cursor}
+                    self.delivered = self.cursor
+                    beat = time.monotonic() + self.heartbeat
+                wait = max(0.0, min(self.poll, beat - time.monotonic()))
+                try:
+                    await asyncio.wait_for(self._wake.wait(), wait)
+                except TimeoutError:
+                    pass
+        finally:
+            _waiting.discard(self._wake)
+
+    def farewell(self) -> dict:
+        return {"type": "disconnect", "reason": self.reason, "seq": self.delivered}
