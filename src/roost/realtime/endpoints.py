@@ -93,7 +93,13 @@ async def _watch_disconnect(receive: Receive, consumer: firehose.Consumer) -> No
 
 async def _pump(consumer: firehose.Consumer, send: Send, timeout: float) -> bool:
     """Send until the stream ends; True when a farewell line should follow."""
-    async for msg in consumer.messages():
+    async with contextlib.aclosing(consumer.messages()) as messages:
+        return await _send_all(consumer, messages, send, timeout)
+
+
+async def _send_all(consumer: firehose.Consumer, messages, send: Send,  # noqa: ANN001
+                    timeout: float) -> bool:
+    async for msg in messages:
         try:
             await asyncio.wait_for(send({"type": "http.response.body", "body": _line(msg),
                                          "more_body": True}), timeout)
@@ -136,16 +142,8 @@ async def firehose_ws(websocket: WebSocket, cursor: str | None = None, types: st
         with reg.tracking(consumer):  # type: ignore[arg-type]
             watcher = asyncio.create_task(_watch_ws(websocket, consumer))
             try:
-                async for msg in consumer.messages():
-                    try:
-                        await asyncio.wait_for(websocket.send_text(json.dumps(
-                            msg, separators=(",", ":"))), timeout)
-                    except TimeoutError:
-                        consumer.end(f"slow consumer: a message waited more than {timeout:g} "
-                                     "seconds")
-                        break
-                    if consumer.ended:
-                        break
+                async with contextlib.aclosing(consumer.messages()) as messages:
+                    await _send_ws(websocket, consumer, messages, timeout)
             except (WebSocketDisconnect, OSError, RuntimeError):
                 consumer.gone = True
             finally:
@@ -161,6 +159,19 @@ async def firehose_ws(websocket: WebSocket, cursor: str | None = None, types: st
                         FAREWELL_TIMEOUT)
     finally:
         ticket.release()
+
+
+async def _send_ws(websocket: WebSocket, consumer: firehose.Consumer, messages,  # noqa: ANN001
+                   timeout: float) -> None:
+    async for msg in messages:
+        try:
+            await asyncio.wait_for(websocket.send_text(json.dumps(msg, separators=(",", ":"))),
+                                   timeout)
+        except TimeoutError:
+            consumer.end(f"slow consumer: a message waited more than {timeout:g} seconds")
+            return
+        if consumer.ended:
+            return
 
 
 async def _watch_ws(websocket: WebSocket, consumer: firehose.Consumer) -> None:
