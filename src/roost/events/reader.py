@@ -18,16 +18,10 @@ from roost.models.events import Event
 
 
 async def read_after(session: AsyncSession, seq: int, limit: int = 500, *,
-                     types: Iterable[str] | None = None, public_only: bool = False,
-                     actor_id: int | None = None, upto: int | None = None) -> list[Event]:
+                     types: Iterable[str] | None = None, public_only: bool = False) -> list[Event]:
     """Up to `limit` events with a sequence number above `seq`, oldest first. `types` keeps only
-    those types; `public_only` keeps only events recorded as public (for public feeds);
-    `actor_id` only those the account caused; `upto` none above that sequence number."""
+    those types; `public_only` keeps only events recorded as public (for public feeds)."""
     stmt = select(Event).where(Event.seq > seq).order_by(Event.seq).limit(max(1, limit))
-    if upto is not None:
-        stmt = stmt.where(Event.seq <= upto)
-    if actor_id is not None:
-        stmt = stmt.where(Event.actor_id == actor_id)
     if types is not None:
         stmt = stmt.where(Event.type.in_(list(types)))
     if public_only:

@@ -20,11 +20,10 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events
-from roost.events.reader import read_after
 from roost.events.schemas import REGISTRY
 from roost.kit.errors import Invalid
 from roost.models import Account
@@ -36,6 +35,9 @@ PAGE = 200  # events read per query
 # Deletions, as tombstones: the kind of thing removed and the data field naming it.
 TOMBSTONES = {"post.deleted": ("status", "status_id"), "account.deleted": ("account", "account_id"),
               "post.unreposted": ("repost", "repost_id")}
+# Account lifecycle events a moderator may cause: their `account` is the account concerned
+# (the subject), so who moderated is not published.
+ABOUT_SUBJECT = ("account.approved", "account.suspended", "account.deleted")
 # Events that carry a post's text: replayed after the post was deleted, the text is withheld.
 WITH_TEXT = {"post.created": "status_id", "post.edited": "status_id"}
 
@@ -82,14 +84,21 @@ async def read_page(session: AsyncSession, cursor: int, filters: Filters,
     top = await head(session)
     if top <= cursor:
         return [], cursor
-    rows = await read_after(session, cursor, limit, types=filters.types, public_only=True,
-                            actor_id=filters.account_id, upto=top)
+    stmt = (select(Event).where(Event.seq > cursor, Event.seq <= top, Event.public.is_(True))
+            .order_by(Event.seq).limit(max(1, limit)))
+    if filters.types is not None:
+        stmt = stmt.where(Event.type.in_(filters.types))
+    if filters.account_id is not None:
+        stmt = stmt.where(or_(
+            and_(Event.actor_id == filters.account_id, Event.type.not_in(ABOUT_SUBJECT)),
+            and_(Event.subject_id == filters.account_id, Event.type.in_(ABOUT_SUBJECT))))
+    rows = list((await session.scalars(stmt)).all())
     position = rows[-1].seq if len(rows) >= limit else top
     return await _messages(session, rows), position
 
 
 async def _messages(session: AsyncSession, rows: list[Event]) -> list[dict]:
-    actor_ids = {r.actor_id for r in rows if r.actor_id is not None}
+    actor_ids = {_account_of(r) for r in rows} - {None}
     accounts: dict[int, dict] = {}
     if actor_ids:
         for id_, username in (await session.execute(
@@ -106,13 +115,17 @@ async def _messages(session: AsyncSession, rows: list[Event]) -> list[dict]:
         if r.type in WITH_TEXT and int(data[WITH_TEXT[r.type]]) in gone and data.get("text"):
             data = {**data, "text": ""}  # deleted since: the text is not handed on
         msg = {"seq": r.seq, "type": r.type, "created_at": _iso(r.created_at),
-               "account": accounts.get(r.actor_id) if r.actor_id is not None else None,
+               "account": accounts.get(_account_of(r)),  # type: ignore[arg-type]
                "data": data}
         if r.type in TOMBSTONES:
             kind, key = TOMBSTONES[r.type]
             msg["tombstone"] = {"kind": kind, "id": data[key]}
         out.append(msg)
     return out
+
+
+def _account_of(row: Event) -> int | None:
+    return row.subject_id if row.type in ABOUT_SUBJECT else row.actor_id
 
 
 def _iso(value) -> str:  # noqa: ANN001
