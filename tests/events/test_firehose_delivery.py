@@ -105,7 +105,8 @@ def start_with_small_buffers(tmp_path, **overrides) -> compat.LiveServer:
 
 
 async def test_a_slow_consumer_is_disconnected_with_the_reason_and_last_seq(tmp_path):
-    live = await asyncio.to_thread(start_with_small_buffers, tmp_path, firehose_send_timeout=0.3)
+    live = await asyncio.to_thread(start_with_small_buffers, tmp_path, firehose_send_timeout=0.3,
+                                   firehose_buffer=5)
     try:
         api = Api(live)
         users = [await api.user("bulk") for _ in range(2)]

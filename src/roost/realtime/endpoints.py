@@ -92,24 +92,20 @@ async def _watch_disconnect(receive: Receive, consumer: firehose.Consumer) -> No
 
 
 async def _pump(consumer: firehose.Consumer, send: Send, timeout: float) -> bool:
-    """Send until the stream ends; True when a farewell line should follow."""
-    async with contextlib.aclosing(consumer.messages()) as messages:
-        return await _send_all(consumer, messages, send, timeout)
-
-
-async def _send_all(consumer: firehose.Consumer, messages, send: Send,  # noqa: ANN001
-                    timeout: float) -> bool:
-    async for msg in messages:
-        try:
-            await asyncio.wait_for(send({"type": "http.response.body", "body": _line(msg),
-                                         "more_body": True}), timeout)
-        except TimeoutError:
-            consumer.end(f"slow consumer: a message waited more than {timeout:g} seconds")
-            return True
-        except OSError:
-            return False
-        if consumer.ended:
-            break
+    """Send until the stream ends, a batch of lines per write; True when a farewell should follow."""
+    async with contextlib.aclosing(consumer.batches()) as batches:
+        async for batch in batches:
+            try:
+                await asyncio.wait_for(send({"type": "http.response.body",
+                                             "body": b"".join(_line(m) for m in batch),
+                                             "more_body": True}), timeout)
+            except TimeoutError:
+                consumer.end(f"slow consumer: a message waited more than {timeout:g} seconds")
+                return True
+            except OSError:
+                return False
+            if consumer.ended:
+                break
     return True
 
 
@@ -142,8 +138,8 @@ async def firehose_ws(websocket: WebSocket, cursor: str | None = None, types: st
         with reg.tracking(consumer):  # type: ignore[arg-type]
             watcher = asyncio.create_task(_watch_ws(websocket, consumer))
             try:
-                async with contextlib.aclosing(consumer.messages()) as messages:
-                    await _send_ws(websocket, consumer, messages, timeout)
+                async with contextlib.aclosing(consumer.batches()) as batches:
+                    await _send_ws(websocket, consumer, batches, timeout)
             except (WebSocketDisconnect, OSError, RuntimeError):
                 consumer.gone = True
             finally:
@@ -161,15 +157,17 @@ async def firehose_ws(websocket: WebSocket, cursor: str | None = None, types: st
         ticket.release()
 
 
-async def _send_ws(websocket: WebSocket, consumer: firehose.Consumer, messages,  # noqa: ANN001
+async def _send_ws(websocket: WebSocket, consumer: firehose.Consumer, batches,  # noqa: ANN001
                    timeout: float) -> None:
-    async for msg in messages:
-        try:
-            await asyncio.wait_for(websocket.send_text(json.dumps(msg, separators=(",", ":"))),
-                                   timeout)
-        except TimeoutError:
-            consumer.end(f"slow consumer: a message waited more than {timeout:g} seconds")
-            return
+    async for batch in batches:
+        for msg in batch:
+            try:
+                await asyncio.wait_for(websocket.send_text(json.dumps(msg, separators=(",", ":"))),
+                                       timeout)
+            except TimeoutError:
+                consumer.end(f"slow consumer: a message waited more than {timeout:g} seconds")
+                return
+            consumer.delivered = msg["seq"]
         if consumer.ended:
             return
 

@@ -150,10 +150,6 @@ events.subscribe(_on_commit)
 
 # --- one consumer ------------------------------------------------------------------------------
 
-class SlowConsumer(Exception):
-    pass
-
-
 @dataclass(eq=False)
 class Consumer:
     """One open firehose: yields messages from `cursor`, then follows the log until ended."""
@@ -180,33 +176,35 @@ class Consumer:
     def ended(self) -> bool:
         return self._ended
 
-    async def messages(self) -> AsyncIterator[dict]:
+    async def batches(self) -> AsyncIterator[list[dict]]:
+        """Lists of messages to send together (at most `buffer` events read ahead). Once the
+        caller asks for the next list, the previous one counts as delivered."""
         _waiting.add(self._wake)
         try:
             if self.cursor is None:
                 async with self.db.read_session() as session:
                     self.cursor = await head(session)
             self.delivered = self.cursor
-            yield {"type": "heartbeat", "seq": self.cursor}
+            yield [{"type": "heartbeat", "seq": self.cursor}]
             beat = time.monotonic() + self.heartbeat
+            limit = min(PAGE, self.buffer)
             while not self._ended:
                 self._wake.clear()
                 async with self.db.read_session() as session:
-                    page, position = await read_page(session, self.cursor, self.filters,
-                                                     min(PAGE, self.buffer))
-                for msg in page:
-                    yield msg
-                    self.delivered = msg["seq"]
+                    page, position = await read_page(session, self.cursor, self.filters, limit)
+                if page:
+                    yield page
+                    self.delivered = page[-1]["seq"]
                     if self._ended:
                         return
-                moved = position != self.cursor
+                caught_up = len(page) < limit
                 self.cursor = position
-                if moved and page and len(page) >= min(PAGE, self.buffer):
-                    continue  # catching up: read on at once
                 if time.monotonic() >= beat:
-                    yield {"type": "heartbeat", "seq": self.cursor}
+                    yield [{"type": "heartbeat", "seq": self.cursor}]
                     self.delivered = self.cursor
                     beat = time.monotonic() + self.heartbeat
+                if not caught_up:
+                    continue  # catching up: read on at once
                 wait = max(0.0, min(self.poll, beat - time.monotonic()))
                 try:
                     await asyncio.wait_for(self._wake.wait(), wait)
