@@ -1,6 +1,6 @@
 """The public firehose: events per second delivered to 1 and to 50 consumers reading from cursor 0.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/firehose.py [--posts 5000] [--consumers 1,50]
+    PYTHONPATH=src .venv/bin/python benchmarks/firehose.py [--posts 3000] [--consumers 1,50]
         [--database-url postgresql+asyncpg://...] [--json out.json]
 
 1. Seed: a fresh database (a temporary SQLite file, or the PostgreSQL database given, which must
@@ -114,7 +114,7 @@ async def measure(url: str, head: int, consumers: int, server_pid: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--posts", type=int, default=5000)
+    ap.add_argument("--posts", type=int, default=3000)
     ap.add_argument("--consumers", default="1,50")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--json", default=None)
@@ -137,6 +137,7 @@ def main() -> None:
     try:
         wait_for_port(port, proc)
         base = f"http://127.0.0.1:{port}"
+        asyncio.run(consume(base, 1))  # warm-up: first connections, imports, caches
         rows = []
         for n in (int(c) for c in args.consumers.split(",")):
             row = asyncio.run(measure(base, head, n, proc.pid))

@@ -60,11 +60,11 @@ class Settings(BaseSettings):
     firehose_heartbeat_seconds: float = Field(
         15.0, gt=0, description="firehose: seconds between heartbeat lines carrying the position")
     firehose_poll_seconds: float = Field(
-        1.0, gt=0, description="firehose: how often a live tail looks for events written by other "
-        "processes (this process's commits wake it at once)")
+        1.0, gt=0, description="firehose: seconds between looks for events written by other "
+        "processes; a commit in this process wakes the streams at once")
     firehose_buffer: int = Field(
-        500, ge=1, description="firehose: messages read ahead for one consumer; full for longer "
-        "than the send timeout, the consumer is disconnected")
+        200, ge=1, le=200, description="firehose: events read ahead and sent in one write to a "
+        "consumer, up to 200")
     firehose_send_timeout: float = Field(
         10.0, gt=0, description="firehose: seconds a consumer may leave a message unaccepted "
         "before it is disconnected as too slow")

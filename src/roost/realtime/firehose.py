@@ -16,6 +16,7 @@ See docs/subsystems/firehose.md."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -84,7 +85,12 @@ async def read_page(session: AsyncSession, cursor: int, filters: Filters,
     top = await head(session)
     if top <= cursor:
         return [], cursor
-    stmt = (select(Event).where(Event.seq > cursor, Event.seq <= top, Event.public.is_(True))
+    key = (_database_token(session), cursor, top, filters, limit)
+    hit = _pages.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1], hit[2]
+    stmt = (select(Event.seq, Event.type, Event.actor_id, Event.subject_id, Event.data,
+                   Event.created_at).where(Event.seq > cursor, Event.seq <= top, Event.public.is_(True))
             .order_by(Event.seq).limit(max(1, limit)))
     if filters.types is not None:
         stmt = stmt.where(Event.type.in_(filters.types))
@@ -92,12 +98,37 @@ async def read_page(session: AsyncSession, cursor: int, filters: Filters,
         stmt = stmt.where(or_(
             and_(Event.actor_id == filters.account_id, Event.type.not_in(ABOUT_SUBJECT)),
             and_(Event.subject_id == filters.account_id, Event.type.in_(ABOUT_SUBJECT))))
-    rows = list((await session.scalars(stmt)).all())
+    rows = list((await session.execute(stmt)).all())
     position = rows[-1].seq if len(rows) >= limit else top
-    return await _messages(session, rows), position
+    messages = await _messages(session, rows)
+    if len(_pages) >= PAGES_KEPT:
+        _pages.clear()
+    _pages[key] = (time.monotonic() + PAGE_TTL, messages, position)
+    return messages, position
 
 
-async def _messages(session: AsyncSession, rows: list[Event]) -> list[dict]:
+# Consumers at the same place (many tails following the head, or catching up together) share
+# their pages for a moment: the events up to `top` never change, and names or deletions a second
+# old are as good as new. Callers must not modify the messages.
+_pages: dict[tuple, tuple[float, list[dict], int]] = {}
+PAGE_TTL, PAGES_KEPT = 2.0, 256
+
+
+_tokens = itertools.count(1)
+
+
+def _database_token(session: AsyncSession) -> int:
+    """A number for the session's Database, unique in this process (tests run several)."""
+    db = session.info.get("db")
+    if db is None:
+        return 0
+    token = getattr(db, "_firehose_token", None)
+    if token is None:
+        token = db._firehose_token = next(_tokens)
+    return token
+
+
+async def _messages(session: AsyncSession, rows: list) -> list[dict]:
     actor_ids = {_account_of(r) for r in rows} - {None}
     accounts: dict[int, dict] = {}
     if actor_ids:
@@ -124,7 +155,7 @@ async def _messages(session: AsyncSession, rows: list[Event]) -> list[dict]:
     return out
 
 
-def _account_of(row: Event) -> int | None:
+def _account_of(row) -> int | None:  # noqa: ANN001 - an Event row
     return row.subject_id if row.type in ABOUT_SUBJECT else row.actor_id
 
 
