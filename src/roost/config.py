@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         256, ge=1, description="open requests per web process; beyond it new ones get 503 at once")
     event_retention_days: int = Field(0, ge=0, description="prune older events daily; 0 keeps all")
+    firehose_per_ip: int = Field(4, ge=1, description="open firehose connections per client address")
+    firehose_heartbeat_seconds: float = Field(
+        15.0, gt=0, description="firehose: seconds between heartbeat lines carrying the position")
+    firehose_poll_seconds: float = Field(
+        1.0, gt=0, description="firehose: seconds between looks for events written by other "
+        "processes; a commit in this process wakes the streams at once")
+    firehose_buffer: int = Field(
+        200, ge=1, le=200, description="firehose: events read ahead and sent in one write to a "
+        "consumer, up to 200")
+    firehose_send_timeout: float = Field(
+        10.0, gt=0, description="firehose: seconds a consumer may leave a message unaccepted "
+        "before it is disconnected as too slow")
 
     home_feed_size: int = Field(800, ge=50)
     fan_out_active_days: int = Field(14, ge=1)

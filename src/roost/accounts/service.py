@@ -98,7 +98,7 @@ async def create_account(session: AsyncSession, *, username: str, email: str, pa
     session.add(user)
     await session.flush()
     events.record(session, AccountCreated(account_id=str(account.id), username=account.username),
-                  actor_id=account.id, subject_id=account.id, public=True)
+                  actor_id=account.id, subject_id=account.id, public=approved)
     return account, user
 
 
@@ -346,7 +346,8 @@ async def approve_user(session: AsyncSession, actor: Account | None, user: User)
         user.approved = True
         await session.flush()
         events.record(session, AccountApproved(account_id=str(user.account_id)),
-                      actor_id=actor.id if actor else None, subject_id=user.account_id)
+                      actor_id=actor.id if actor else None, subject_id=user.account_id,
+                      public=True)  # a sign-up becomes public when approved
         tell_staff_of_sign_up(session, user.account_id)
     return user
 

@@ -90,4 +90,7 @@ class Server(uvicorn.Server):
         app = self.config.app
         if hasattr(app, "state"):
             of(app).end_all()
+            firehose = getattr(app.state, "firehose_streams", None)
+            if firehose is not None:
+                firehose.end_all()
         await super().shutdown(sockets)
