@@ -326,6 +326,7 @@ NO_TOKEN = {
     ("POST", "/api/v1/apps"), ("GET", "/media/{path:path}"), ("GET", "/static/{path:path}"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
     ("GET", "/robots.txt"), ("GET", "/ai.txt"),
+    ("GET", "/api/v1/roost/firehose"),  # public events only, for anyone (docs/subsystems/firehose.md)
 }
 
 # The web app's pages (roost/web): the browser session cookie, never a token; pages that need a
