@@ -322,6 +322,12 @@ NO_TOKEN = {
     ("GET", "/.well-known/nodeinfo"), ("GET", "/nodeinfo/2.0"), ("GET", "/health"),
     ("POST", "/api/v1/apps"), ("GET", "/media/{path:path}"), ("GET", "/static/{path:path}"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    # Mastodon's streaming API: each stream checks its own scopes once resolved (public ones are
+    # anonymous); tests/realtime/test_streaming_*.py.
+    ("GET", "/api/v1/streaming/health"),
+    *(("GET", f"/api/v1/streaming/{path}") for path in (
+        "user", "user/notification", "public", "public/local", "public/remote", "hashtag",
+        "hashtag/local")),
 }
 
 # The web app's pages (roost/web): the browser session cookie, never a token; pages that need a
