@@ -199,3 +199,19 @@ async def test_refusals(server, api):
         async with http.stream("GET", "/api/v1/streaming/user/notification",
                                headers=notes_only) as ok:
             assert ok.status_code == 200
+
+
+async def test_an_edit_is_sent_as_status_update(server, api):
+    alice, bob = await api.user("alice"), await api.user("bob")
+    await api.call(alice, "POST", f"/api/v1/accounts/{bob.id}/follow")
+    async with stream(server, "/api/v1/streaming/user", alice.token) as home, \
+            stream(server, "/api/v1/streaming/public/local") as local:
+        sid = await post(api, bob, "frist post")
+        for s in (home, local):
+            assert json.loads((await s.until("update"))[-1][1])["id"] == sid
+        await api.call(bob, "PUT", f"/api/v1/statuses/{sid}", data={"status": "first post"})
+        for s in (home, local):
+            event, data = await s.next()
+            edited = json.loads(data)
+            assert event == "status.update" and edited["id"] == sid
+            assert "first post" in edited["content"] and edited["edited_at"]

@@ -23,13 +23,13 @@ async def _watching(prefix: str) -> list[int]:
     return [int(x) for x in await realtime.broker().watched(prefix) if x.isdigit()]
 
 
-async def status_created(session: AsyncSession, status_id: int) -> None:
+async def status_created(session: AsyncSession, status_id: int, *, event: str = "update") -> None:
     if realtime.broker().idle():
         return
     post = await repo.fan_out_post(session, status_id)
     if post is None:
         return
-    msg = realtime.message("update", post.id)
+    msg = realtime.message(event, post.id)
     items: list[tuple[str, dict]] = []
     among = await _watching(realtime.TIMELINE_PREFIX)
     if among:
@@ -43,6 +43,12 @@ async def status_created(session: AsyncSession, status_id: int) -> None:
                 if name.lower() in watched_tags:
                     items.append((realtime.hashtag(name), msg))
     realtime.publish_after_commit(session, items)
+
+
+async def status_edited(session: AsyncSession, status_id: int) -> None:
+    """An edited status: `status.update` wherever a new one would have gone (the same watchers,
+    public channels and tags), after the edit commits."""
+    await status_created(session, status_id, event="status.update")
 
 
 async def status_deleted(session: AsyncSession, status_id: int, account_id: int) -> None:

@@ -53,8 +53,30 @@ async def _actor(app, raw: str | None) -> Actor | None:  # noqa: ANN001
         return actor
 
 
+# Anonymous streams of one kind see the same thing: what a batch renders to is shared for a few
+# seconds, so a public post costs one render however many signed-out listeners there are.
+_ANON: dict[tuple, tuple[float, asyncio.Future]] = {}
+ANON_TTL, ANON_MOST = 5.0, 512
+
+
 async def _render(app, viewer_id: int | None, stream: se.Stream,  # noqa: ANN001
                   batch: list[tuple[str, dict]]) -> list[tuple[str, str]]:
+    if viewer_id is not None:
+        return await _render_for(app, viewer_id, stream, batch)
+    key = (id(app), stream, tuple((m.get("event"), m.get("id")) for _, m in batch))
+    now = time.monotonic()
+    hit = _ANON.get(key)
+    if hit is None or hit[0] <= now or (hit[1].done() and hit[1].exception() is not None):
+        if len(_ANON) >= ANON_MOST:
+            for k in [k for k, (ends, _) in _ANON.items() if ends <= now] or list(_ANON):
+                del _ANON[k]
+        hit = _ANON[key] = (now + ANON_TTL, asyncio.ensure_future(
+            _render_for(app, None, stream, batch)))
+    return await asyncio.shield(hit[1])
+
+
+async def _render_for(app, viewer_id: int | None, stream: se.Stream,  # noqa: ANN001
+                      batch: list[tuple[str, dict]]) -> list[tuple[str, str]]:
     async with app.state.db.read_session() as session:
         viewer = await session.get(Account, viewer_id) if viewer_id is not None else None
         if viewer_id is not None and (viewer is None or viewer.suspended_at is not None

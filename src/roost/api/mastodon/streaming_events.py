@@ -112,16 +112,18 @@ async def render(session: AsyncSession, viewer: Account | None, stream: Stream,
     """(event, payload JSON text) for a batch of broker messages, oldest first, as this viewer
     may have them on this stream."""
     updates = [int(m["id"]) for m in batch if m.get("event") == "update"]
+    edits = [int(m["id"]) for m in batch if m.get("event") == "status.update"]
     deletes = [m["id"] for m in batch if m.get("event") == "delete"]
     noted = [int(m["id"]) for m in batch if m.get("event") == "notification"]
     out: list[tuple[str, str]] = []
     presenter = Presenter(session, viewer, filter_context=stream.filter_context)
-    if updates:
-        rows = await timelines.live_visible(session, viewer, stream.timeline, updates)
-        shown = await presenter.statuses(rows)
-        if stream.only_media:
-            shown = [s for s in shown if s.get("media_attachments")]
-        out += [("update", payload(s)) for s in reversed(shown)]
+    for event, ids in (("update", updates), ("status.update", edits)):
+        if ids:
+            rows = await timelines.live_visible(session, viewer, stream.timeline, ids)
+            shown = await presenter.statuses(rows)
+            if stream.only_media:
+                shown = [s for s in shown if s.get("media_attachments")]
+            out += [(event, payload(s)) for s in reversed(shown)]
     if noted and viewer is not None:
         rows = [n for n in [await notifications_repo.get(session, viewer.id, i) for i in noted]
                 if n is not None]
