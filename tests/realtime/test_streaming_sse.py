@@ -215,3 +215,21 @@ async def test_an_edit_is_sent_as_status_update(server, api):
             edited = json.loads(data)
             assert event == "status.update" and edited["id"] == sid
             assert "first post" in edited["content"] and edited["edited_at"]
+
+
+async def test_direct_stream_sends_conversations_to_their_participants_only(server, api):
+    alice, bob, carol = await api.user("alice"), await api.user("bob"), await api.user("carol")
+    async with stream(server, "/api/v1/streaming/direct", alice.token) as direct, \
+            stream(server, "/api/v1/streaming/direct", carol.token) as other:
+        sid = await post(api, bob, f"@{alice.username} just between us", visibility="direct")
+        event, data = await direct.next()
+        talk = json.loads(data)
+        assert event == "conversation" and talk["unread"] is True
+        assert talk["last_status"]["id"] == sid and talk["last_status"]["visibility"] == "direct"
+        assert [a["id"] for a in talk["accounts"]] == [bob.id]
+        listed = await api.call(alice, "GET", "/api/v1/conversations")
+        assert listed.json()[0]["id"] == talk["id"]
+        with pytest.raises(TimeoutError):
+            await other.next(timeout=0.5)  # carol is not in it
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as anon:
+        assert (await anon.get("/api/v1/streaming/direct")).status_code == 401

@@ -1,5 +1,6 @@
 """Mastodon's streaming API: `GET /api/v1/streaming/health`, server-sent events at
-`/api/v1/streaming/{user,user/notification,public,public/local,public/remote,hashtag,hashtag/local}`,
+`/api/v1/streaming/{user,user/notification,public,public/local,public/remote,hashtag,hashtag/local,
+direct}`,
 and the WebSocket at `/api/v1/streaming` (subscribe / unsubscribe messages).
 
 The token comes as `Authorization: Bearer`, `?access_token=`, or (WebSocket) the
@@ -33,7 +34,7 @@ HEARTBEAT = 15.0  # seconds between `:thump` comments (SSE) / pings (WebSocket)
 BATCH = 100  # broker messages rendered together
 SSE_PATHS = {"user": "user", "user/notification": "user:notification", "public": "public",
              "public/local": "public:local", "public/remote": "public:remote",
-             "hashtag": "hashtag", "hashtag/local": "hashtag:local"}
+             "hashtag": "hashtag", "hashtag/local": "hashtag:local", "direct": "direct"}
 
 
 class _Gone(Exception):

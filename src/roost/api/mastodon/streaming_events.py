@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import realtime
 from roost.api.mastodon.presenter import Presenter
+from roost.api.mastodon.conversations import render_conversations
 from roost.auth.actor import Actor
+from roost.conversations import service as conversations
 from roost.kit.errors import BadRequest, Forbidden, NotAuthenticated, NotFound
 from roost.models import Account
 from roost.notifications import repository as notifications_repo
@@ -29,8 +31,8 @@ SCOPES = {"user": STATUS_SCOPES, "user:notification": ("read", "read:notificatio
           "public": STATUS_SCOPES, "public:local": STATUS_SCOPES, "public:remote": STATUS_SCOPES,
           "public:media": STATUS_SCOPES, "public:local:media": STATUS_SCOPES,
           "public:remote:media": STATUS_SCOPES, "hashtag": STATUS_SCOPES,
-          "hashtag:local": STATUS_SCOPES}
-SIGNED_IN = {"user", "user:notification"}  # the others may be read anonymously
+          "hashtag:local": STATUS_SCOPES, "direct": STATUS_SCOPES}
+SIGNED_IN = {"user", "user:notification", "direct"}  # the others may be read anonymously
 REMOTE_NOBODY = "public:remote"  # a single server has no remote posts: a channel nobody publishes
 
 
@@ -94,6 +96,8 @@ def channels(stream: Stream, viewer_id: int | None) -> list[str]:
         return [realtime.timeline(viewer_id), realtime.notifications(viewer_id)]
     if base == "user:notification":
         return [realtime.notifications(viewer_id)]
+    if base == "direct":
+        return [realtime.direct(viewer_id)]
     if base == "public":
         return [realtime.PUBLIC]
     if base == "public:local":
@@ -115,6 +119,7 @@ async def render(session: AsyncSession, viewer: Account | None, stream: Stream,
     edits = [int(m["id"]) for m in batch if m.get("event") == "status.update"]
     deletes = [m["id"] for m in batch if m.get("event") == "delete"]
     noted = [int(m["id"]) for m in batch if m.get("event") == "notification"]
+    talks = [int(m["id"]) for m in batch if m.get("event") == "conversation"]
     out: list[tuple[str, str]] = []
     presenter = Presenter(session, viewer, filter_context=stream.filter_context)
     for event, ids in (("update", updates), ("status.update", edits)):
@@ -128,4 +133,7 @@ async def render(session: AsyncSession, viewer: Account | None, stream: Stream,
         rows = [n for n in [await notifications_repo.get(session, viewer.id, i) for i in noted]
                 if n is not None]
         out += [("notification", payload(n)) for n in await presenter.notifications(rows)]
+    if talks and viewer is not None:
+        views = await conversations.conversations_of(session, viewer, talks)
+        out += [("conversation", payload(c)) for c in await render_conversations(session, viewer, views)]
     return out + [("delete", str(i)) for i in deletes]
