@@ -327,7 +327,7 @@ NO_TOKEN = {
     ("GET", "/api/v1/streaming/health"),
     *(("GET", f"/api/v1/streaming/{path}") for path in (
         "user", "user/notification", "public", "public/local", "public/remote", "hashtag",
-        "hashtag/local", "direct")),
+        "hashtag/local", "direct", "list")),
 }
 
 # The web app's pages (roost/web): the browser session cookie, never a token; pages that need a

@@ -156,3 +156,25 @@ def test_mastodon_py_stream_user_and_stream_public(server, api):
     finally:
         user_handle.close()
         public_handle.close()
+
+
+async def test_list_stream_follows_the_list_and_only_its_owner_may_open_it(server, api):
+    alice, bob, carol = await api.user("alice"), await api.user("bob"), await api.user("carol")
+    for other in (bob, carol):
+        await api.call(alice, "POST", f"/api/v1/accounts/{other.id}/follow")
+    lst = (await api.call(alice, "POST", "/api/v1/lists", data={"title": "friends"})).json()
+    await api.call(alice, "POST", f"/api/v1/lists/{lst['id']}/accounts",
+                   data={"account_ids[]": [bob.id]})
+    async with websockets.connect(ws_url(server, f"?access_token={alice.token}")) as ws:
+        await ws.send(json.dumps({"type": "subscribe", "stream": "list", "list": lst["id"]}))
+        await settle(ws)
+        await post(api, carol, "not on the list")
+        sid = await post(api, bob, "on the list")
+        m = await receive(ws)
+        assert m["stream"] == ["list", lst["id"]] and m["event"] == "update"
+        assert json.loads(m["payload"])["id"] == sid
+        with pytest.raises(TimeoutError):
+            await receive(ws, timeout=0.5)
+    async with websockets.connect(ws_url(server, f"?access_token={carol.token}")) as ws:
+        await ws.send(json.dumps({"type": "subscribe", "stream": "list", "list": lst["id"]}))
+        assert (await receive(ws))["status"] == 404

@@ -24,7 +24,7 @@ from roost.api.deps import bearer_token
 from roost.api.mastodon import streaming_events as se
 from roost.auth.actor import Actor, resolve_token
 from roost.db import commit, rollback
-from roost.kit.errors import RoostError
+from roost.kit.errors import NotFound, RoostError
 from roost.models import Account
 from roost.realtime import streams as live_streams
 
@@ -34,11 +34,12 @@ HEARTBEAT = 15.0  # seconds between `:thump` comments (SSE) / pings (WebSocket)
 BATCH = 100  # broker messages rendered together
 SSE_PATHS = {"user": "user", "user/notification": "user:notification", "public": "public",
              "public/local": "public:local", "public/remote": "public:remote",
-             "hashtag": "hashtag", "hashtag/local": "hashtag:local", "direct": "direct"}
+             "hashtag": "hashtag", "hashtag/local": "hashtag:local", "direct": "direct",
+             "list": "list"}
 
 
 class _Gone(Exception):
-    """The viewer's account was suspended or deleted while the stream was open."""
+    """The viewer's account was suspended or deleted (or their list) while the stream was open."""
 
 
 async def _actor(app, raw: str | None) -> Actor | None:  # noqa: ANN001
@@ -58,6 +59,12 @@ async def _actor(app, raw: str | None) -> Actor | None:  # noqa: ANN001
 # seconds, so a public post costs one render however many signed-out listeners there are.
 _ANON: dict[tuple, tuple[float, asyncio.Future]] = {}
 ANON_TTL, ANON_MOST = 5.0, 512
+
+
+async def _check_owner(app, actor: Actor | None, stream: se.Stream) -> None:  # noqa: ANN001
+    if stream.list_id is not None:
+        async with app.state.db.read_session() as session:
+            await se.check_owner(session, actor.account, stream)
 
 
 async def _render(app, viewer_id: int | None, stream: se.Stream,  # noqa: ANN001
@@ -83,7 +90,10 @@ async def _render_for(app, viewer_id: int | None, stream: se.Stream,  # noqa: AN
         if viewer_id is not None and (viewer is None or viewer.suspended_at is not None
                                       or viewer.deleted_at is not None):
             raise _Gone()
-        return await se.render(session, viewer, stream, [m for _, m in batch])
+        try:
+            return await se.render(session, viewer, stream, [m for _, m in batch])
+        except NotFound:  # the list was deleted
+            raise _Gone() from None
 
 
 async def _events(app, sub: realtime.Subscription, viewer_id: int | None,  # noqa: ANN001
@@ -122,8 +132,9 @@ async def _sse(request: Request, name: str) -> Response:
     params = request.query_params
     try:
         actor = await _actor(request.app, bearer_token(request))
-        stream = se.resolve(name, actor, tag=params.get("tag"),
+        stream = se.resolve(name, actor, tag=params.get("tag"), list_id=params.get("list"),
                             only_media=params.get("only_media") in ("true", "1"))
+        await _check_owner(request.app, actor, stream)
         viewer_id = actor.account_id if actor is not None else None
         ticket = registry.admit(_who(actor, request.client.host if request.client else None))
     except RoostError as exc:
@@ -183,8 +194,10 @@ class _Socket:
     async def error(self, message: str, status: int) -> None:
         await self.send({"error": message, "status": status})
 
-    async def subscribe(self, name: str, tag: str | None, only_media: bool = False) -> None:
-        stream = se.resolve(name, self.actor, tag=tag, only_media=only_media)
+    async def subscribe(self, name: str, tag: str | None, list_id: str | None = None,
+                        only_media: bool = False) -> None:
+        stream = se.resolve(name, self.actor, tag=tag, list_id=list_id, only_media=only_media)
+        await _check_owner(self.ws.app, self.actor, stream)
         key = tuple(stream.key)
         if key in self.subs:
             return
@@ -202,8 +215,8 @@ class _Socket:
             with contextlib.suppress(Exception):
                 await self.ws.close(code=1001)
 
-    async def unsubscribe(self, name: str, tag: str | None) -> None:
-        stream = se.resolve(name, self.actor, tag=tag)
+    async def unsubscribe(self, name: str, tag: str | None, list_id: str | None = None) -> None:
+        stream = se.resolve(name, self.actor, tag=tag, list_id=list_id)
         await self._drop(tuple(stream.key))
 
     async def _drop(self, key: tuple[str, ...]) -> None:
@@ -228,11 +241,12 @@ class _Socket:
                 or not isinstance(msg.get("stream"), str):
             return await self.error("Unknown message", 400)
         tag = msg.get("tag") if isinstance(msg.get("tag"), str) else None
+        list_id = str(msg["list"]) if isinstance(msg.get("list"), (str, int)) else None
         try:
             if msg["type"] == "subscribe":
-                await self.subscribe(msg["stream"], tag, bool(msg.get("only_media")))
+                await self.subscribe(msg["stream"], tag, list_id, bool(msg.get("only_media")))
             else:
-                await self.unsubscribe(msg["stream"], tag)
+                await self.unsubscribe(msg["stream"], tag, list_id)
         except RoostError as exc:
             await self.error(exc.message, exc.status)
 
@@ -259,7 +273,7 @@ async def websocket(ws: WebSocket) -> None:
         first = ws.query_params.get("stream")
         if first:
             try:
-                await socket.subscribe(first, ws.query_params.get("tag") or ws.query_params.get("list"))
+                await socket.subscribe(first, ws.query_params.get("tag"), ws.query_params.get("list"))
             except RoostError as exc:
                 await socket.error(exc.message, exc.status)
         await _serve(ws, socket)

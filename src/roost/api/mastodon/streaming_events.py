@@ -21,6 +21,7 @@ from roost.auth.actor import Actor
 from roost.conversations import service as conversations
 from roost.kit.errors import BadRequest, Forbidden, NotAuthenticated, NotFound
 from roost.models import Account
+from roost.lists import repository as lists_repo
 from roost.notifications import repository as notifications_repo
 from roost.timelines import service as timelines
 from roost.timelines.repository import normalize_tag
@@ -31,8 +32,8 @@ SCOPES = {"user": STATUS_SCOPES, "user:notification": ("read", "read:notificatio
           "public": STATUS_SCOPES, "public:local": STATUS_SCOPES, "public:remote": STATUS_SCOPES,
           "public:media": STATUS_SCOPES, "public:local:media": STATUS_SCOPES,
           "public:remote:media": STATUS_SCOPES, "hashtag": STATUS_SCOPES,
-          "hashtag:local": STATUS_SCOPES, "direct": STATUS_SCOPES}
-SIGNED_IN = {"user", "user:notification", "direct"}  # the others may be read anonymously
+          "hashtag:local": STATUS_SCOPES, "direct": STATUS_SCOPES, "list": ("read", "read:lists")}
+SIGNED_IN = {"user", "user:notification", "direct", "list"}  # the others may be read anonymously
 REMOTE_NOBODY = "public:remote"  # a single server has no remote posts: a channel nobody publishes
 
 
@@ -40,10 +41,13 @@ REMOTE_NOBODY = "public:remote"  # a single server has no remote posts: a channe
 class Stream:
     name: str                  # Mastodon's name: "user", "public:local", "hashtag", ...
     tag: str | None = None     # hashtag streams
+    list_id: int | None = None  # list streams
 
     @property
     def key(self) -> list[str]:
         """Mastodon's `stream` field on WebSocket messages: ["hashtag", "birds"], ["user"]."""
+        if self.list_id is not None:
+            return [self.name, str(self.list_id)]
         return [self.name, self.tag] if self.tag is not None else [self.name]
 
     @property
@@ -56,17 +60,19 @@ class Stream:
         base = self.name.removesuffix(":media")
         if base == "user":
             return "home"
+        if base == "list":
+            return f"list:{self.list_id}"
         if base.startswith("hashtag"):
             return f"tag:{self.tag}"
         return "local" if base == "public:local" else "public"
 
     @property
     def filter_context(self) -> str:
-        return "home" if self.name == "user" else "public"
+        return "home" if self.name in ("user", "list") else "public"
 
 
 def resolve(name: str, actor: Actor | None, *, tag: str | None = None,
-            only_media: bool = False) -> Stream:
+            list_id: str | None = None, only_media: bool = False) -> Stream:
     """The stream `name` for this caller, or the error Mastodon gives: 404 an unknown stream,
     400 a hashtag stream without a tag, 401 a personal stream without a token, 403 a token
     without a read scope for it."""
@@ -87,7 +93,17 @@ def resolve(name: str, actor: Actor | None, *, tag: str | None = None,
         if not tag:
             raise BadRequest("No tag for stream provided")
         return Stream(name, tag.lower())
+    if name == "list":
+        if not (list_id or "").isdigit():
+            raise NotFound("Unknown list")
+        return Stream(name, list_id=int(list_id))  # owned? check_owner(), when opened
     return Stream(name)
+
+
+async def check_owner(session: AsyncSession, viewer: Account, stream: Stream) -> None:
+    """404 for a list stream of a list the viewer does not own (Mastodon's answer)."""
+    if stream.list_id is not None and await lists_repo.owned(session, viewer.id, stream.list_id) is None:
+        raise NotFound("Unknown list")
 
 
 def channels(stream: Stream, viewer_id: int | None) -> list[str]:
@@ -98,6 +114,8 @@ def channels(stream: Stream, viewer_id: int | None) -> list[str]:
         return [realtime.notifications(viewer_id)]
     if base == "direct":
         return [realtime.direct(viewer_id)]
+    if base == "list":
+        return [realtime.list_(stream.list_id)]
     if base == "public":
         return [realtime.PUBLIC]
     if base == "public:local":
