@@ -58,7 +58,8 @@ async def user(http: httpx.AsyncClient, name: str) -> tuple[str, str]:
     r = await http.post("/api/v1/apps", data={"client_name": "bench", "scopes": "read write follow",
                                               "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})
     app = r.json()
-    r = await http.post("/oauth/token", data={"grant_type": "client_credentials", "scope": "read write follow",
+    r = await http.post("/oauth/token", data={"grant_type": "client_credentials",
+                                              "scope": "read write follow",
                                               "client_id": app["client_id"],
                                               "client_secret": app["client_secret"]})
     r = await http.post("/api/v1/accounts", headers={"Authorization": f"Bearer {r.json()['access_token']}"},

@@ -233,3 +233,15 @@ async def test_direct_stream_sends_conversations_to_their_participants_only(serv
             await other.next(timeout=0.5)  # carol is not in it
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as anon:
         assert (await anon.get("/api/v1/streaming/direct")).status_code == 401
+
+
+async def test_heartbeats_are_thump_comments(server, monkeypatch):
+    from roost.api.mastodon import streaming
+
+    monkeypatch.setattr(streaming, "HEARTBEAT", 0.2)  # the server runs in this process
+    async with stream(server, "/api/v1/streaming/public") as public:
+        for _ in range(50):
+            if ":thump" in public.comments:
+                break
+            await asyncio.sleep(0.05)
+        assert ":thump" in public.comments
