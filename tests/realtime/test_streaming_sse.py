@@ -245,3 +245,28 @@ async def test_heartbeats_are_thump_comments(server, monkeypatch):
                 break
             await asyncio.sleep(0.05)
         assert ":thump" in public.comments
+
+
+async def test_filters_hide_or_mark_statuses_per_viewer(server, api):
+    alice, bob = await api.user("alice"), await api.user("bob")
+    await api.call(alice, "POST", f"/api/v1/accounts/{bob.id}/follow")
+    for action, word in (("hide", "spoilers"), ("warn", "politics")):
+        await api.call(alice, "POST", "/api/v2/filters", data={
+            "title": word, "context[]": "home", "filter_action": action,
+            "keywords_attributes[][keyword]": word})
+    async with stream(server, "/api/v1/streaming/user", alice.token) as home:
+        hidden = await post(api, bob, "big spoilers ahead")
+        warned = await post(api, bob, "some politics")
+        last = await post(api, bob, "nothing to filter")
+        got: dict[str, dict] = {}
+        while not {warned, last} <= set(got):
+            status = json.loads((await home.until("update"))[-1][1])
+            got[status["id"]] = status
+        await asyncio.sleep(0.3)  # jobs run concurrently: give the hidden one time to show up
+        while not home.queue.empty():
+            item = home.queue.get_nowait()
+            if item and item[0] == "update":
+                got[json.loads(item[1])["id"]] = json.loads(item[1])
+        assert hidden not in got
+        assert got[warned]["filtered"][0]["filter"]["title"] == "politics"
+        assert not got[last].get("filtered")
