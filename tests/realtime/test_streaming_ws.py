@@ -97,9 +97,11 @@ async def test_token_in_the_protocol_header_and_refusals(server, api):
     async with websockets.connect(ws_url(server)) as anon:  # anonymous: public streams only
         await anon.send(json.dumps({"type": "subscribe", "stream": "user"}))
         assert (await receive(anon))["status"] == 401
-    with pytest.raises(websockets.exceptions.WebSocketException):
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
         async with websockets.connect(ws_url(server, "?access_token=wrong")) as ws:
             await ws.recv()
+    assert refused.value.response.status_code == 401  # the upgrade refused, as Mastodon does
+    assert b"error" in refused.value.response.body
 
 
 def test_mastodon_py_stream_user_and_stream_public(server, api):
@@ -178,3 +180,15 @@ async def test_list_stream_follows_the_list_and_only_its_owner_may_open_it(serve
     async with websockets.connect(ws_url(server, f"?access_token={carol.token}")) as ws:
         await ws.send(json.dumps({"type": "subscribe", "stream": "list", "list": lst["id"]}))
         assert (await receive(ws))["status"] == 404
+
+
+async def test_a_socket_holds_a_bounded_number_of_streams(server):
+    from roost.api.mastodon.streaming import MAX_SUBSCRIPTIONS
+
+    async with websockets.connect(ws_url(server)) as ws:
+        for i in range(MAX_SUBSCRIPTIONS + 1):
+            await ws.send(json.dumps({"type": "subscribe", "stream": "hashtag", "tag": f"t{i}"}))
+        assert await receive(ws) == {"error": "Too many streams on this connection", "status": 429}
+        await ws.send(json.dumps({"type": "unsubscribe", "stream": "hashtag", "tag": "t0"}))
+        await ws.send(json.dumps({"type": "subscribe", "stream": "hashtag", "tag": "again"}))
+        await settle(ws)  # no error before the settling one: room again after unsubscribing

@@ -17,14 +17,14 @@ import time
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from roost import realtime
 from roost.api.deps import bearer_token
 from roost.api.mastodon import streaming_events as se
 from roost.auth.actor import Actor, resolve_token
 from roost.db import commit, rollback
-from roost.kit.errors import NotFound, RoostError
+from roost.kit.errors import NotFound, RateLimited, RoostError
 from roost.models import Account
 from roost.realtime import streams as live_streams
 
@@ -32,6 +32,7 @@ router = APIRouter(tags=["streaming"])
 
 HEARTBEAT = 15.0  # seconds between `:thump` comments (SSE) / pings (WebSocket)
 BATCH = 100  # broker messages rendered together
+MAX_SUBSCRIPTIONS = 32  # streams one WebSocket may hold (each is a broker subscription)
 SSE_PATHS = {"user": "user", "user/notification": "user:notification", "public": "public",
              "public/local": "public:local", "public/remote": "public:remote",
              "hashtag": "hashtag", "hashtag/local": "hashtag:local", "direct": "direct",
@@ -201,6 +202,8 @@ class _Socket:
         key = tuple(stream.key)
         if key in self.subs:
             return
+        if len(self.subs) >= MAX_SUBSCRIPTIONS:
+            raise RateLimited("Too many streams on this connection")
         sub = realtime.broker().subscribe(se.channels(stream, self.viewer_id))
         await sub.__aenter__()
         self.subs[key] = sub
@@ -263,9 +266,12 @@ async def websocket(ws: WebSocket) -> None:
         actor = await _actor(ws.app, raw)
         ticket = registry.admit(_who(actor, ws.client.host if ws.client else None))
     except RoostError as exc:
-        # Mastodon refuses the upgrade with the HTTP status; a denial response needs an ASGI
-        # extension not every server has, so close with a policy-violation code instead.
-        await ws.close(code=4000 + exc.status, reason=exc.message[:120])
+        # Mastodon refuses the upgrade with the HTTP status and {"error": ...}; where the server
+        # lacks ASGI's denial-response extension, closing before accepting is a plain 403.
+        if "websocket.http.response" in ws.scope.get("extensions", {}):
+            await ws.send_denial_response(JSONResponse({"error": exc.message}, status_code=exc.status))
+        else:
+            await ws.close(code=1008, reason=exc.message[:120])
         return
     socket = _Socket(ws, actor)
     try:
