@@ -327,6 +327,12 @@ NO_TOKEN = {
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
     ("GET", "/robots.txt"), ("GET", "/ai.txt"),
     ("GET", "/api/v1/roost/firehose"),  # public events only, for anyone (docs/subsystems/firehose.md)
+    # Mastodon's streaming API: each stream checks its own scopes once resolved (public ones are
+    # anonymous); tests/realtime/test_streaming_*.py.
+    ("GET", "/api/v1/streaming/health"),
+    *(("GET", f"/api/v1/streaming/{path}") for path in (
+        "user", "user/notification", "public", "public/local", "public/remote", "hashtag",
+        "hashtag/local", "direct", "list")),
 }
 
 # The web app's pages (roost/web): the browser session cookie, never a token; pages that need a

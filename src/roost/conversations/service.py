@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import events
+from roost import events, realtime
 from roost.conversations import repository as repo
 from roost.db import insert as db_insert
 from roost.events import schemas as ev
@@ -53,6 +53,13 @@ async def _views(session: AsyncSession, viewer: Account,
 async def list_conversations(session: AsyncSession, viewer: Account,
                              page: PageParams) -> list[ConversationView]:
     return await _views(session, viewer, await repo.page(session, viewer.id, page))
+
+
+async def conversations_of(session: AsyncSession, viewer: Account,
+                           ids: list[int]) -> list[ConversationView]:
+    """The viewer's own conversations among `ids` (for the streaming API's `direct` stream)."""
+    rows = [r for r in [await repo.get_own(session, viewer.id, i) for i in ids] if r is not None]
+    return await _views(session, viewer, rows)
 
 
 async def direct_timeline(session: AsyncSession, viewer: Account, page: PageParams) -> list[Status]:
@@ -135,6 +142,9 @@ async def _upsert(session: AsyncSession, recipient_id: int, status: Status,
         account_id=str(recipient_id), conversation_id=str(row_id), status_id=str(status.id),
         unread=unread,
     ), actor_id=status.account_id, subject_id=row_id)
+    if not realtime.broker().idle():  # the owner's `direct` streams, after commit
+        realtime.publish_after_commit(session, [(realtime.direct(recipient_id),
+                                                 realtime.message("conversation", row_id))])
 
 
 async def add_status(session: AsyncSession, status_id: int) -> None:

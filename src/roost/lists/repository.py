@@ -49,6 +49,17 @@ async def lists_holding(session: AsyncSession, owner_id: int, account_id: int) -
     return list((await session.execute(stmt)).scalars())
 
 
+async def holding_among(session: AsyncSession, account_id: int, list_ids: Iterable[int]) -> list[int]:
+    """Which of `list_ids` have `account_id` as a member (the lists a live stream watches)."""
+    ids = list(list_ids)
+    if not ids:
+        return []
+    stmt = (select(ListAccount.list_id).where(ListAccount.list_id.in_(ids),
+                                              ListAccount.account_id == account_id)
+            .order_by(ListAccount.list_id))
+    return list((await session.execute(stmt)).scalars())
+
+
 async def members(session: AsyncSession, list_id: int,
                   page: PageParams | None) -> list[tuple[int, Account]]:
     """(paging key, Account) of the list's members, newest first; every one for page None."""

@@ -20,6 +20,7 @@ from roost.posts import repository as repo
 from roost.posts.service import (_own_status, ai_sensitive, check_content, check_language,
                                  render_content)
 from roost.posts.tags import get_or_create_tags
+from roost.timelines import live as timelines_live
 from roost import runtime
 
 MAX_DESCRIPTION = 1500
@@ -146,6 +147,7 @@ async def edit_post(session: AsyncSession, author: Account, status_id: str | int
         media_ids=[str(m.id) for m in media],
     ), actor_id=author.id, subject_id=status.id, public=public)
     jobs.enqueue(session, "notifications.for_edit", status_id=status.id)
+    await timelines_live.status_edited(session, status.id)  # published after commit
     assistant.mentioned(session, status, author, mentioned.values())
     return status
 

@@ -5,6 +5,8 @@ Channels (Mastodon's streaming model):
   user:ACCOUNT_ID:notification      a new notification for that person
   public, public:local              new public posts (replies included, reposts not)
   hashtag:NAME                      new public posts with #NAME (lower case)
+  list:LIST_ID                      new statuses by that list's members (the stream checks the list's rules)
+  direct:ACCOUNT_ID                 a conversation of that person got a new direct post ({"event": "conversation"})
 Messages: {"event": "update" | "delete" | "notification", "id": "<status or notification id>"}.
 See docs/subsystems/realtime.md."""
 
@@ -16,7 +18,7 @@ from roost import runtime
 from roost.db import after_commit
 from roost.realtime.broker import Broker, InProcessBroker, RedisBroker, Subscription, make_broker
 
-__all__ = ["Broker", "InProcessBroker", "RedisBroker", "Subscription", "broker", "hashtag",
+__all__ = ["Broker", "InProcessBroker", "RedisBroker", "Subscription", "broker", "direct", "hashtag", "list_",
            "make_broker", "notifications", "publish_after_commit", "timeline"]
 
 PUBLIC, PUBLIC_LOCAL = "public", "public:local"
@@ -29,6 +31,17 @@ def timeline(account_id: int) -> str:
 
 def notifications(account_id: int) -> str:
     return f"user:{account_id}:notification"
+
+
+LIST_PREFIX = "list:"
+
+
+def list_(list_id: int) -> str:
+    return f"{LIST_PREFIX}{list_id}"
+
+
+def direct(account_id: int) -> str:
+    return f"direct:{account_id}"
 
 
 def hashtag(name: str) -> str:

@@ -70,11 +70,18 @@ async def list_timeline(session: AsyncSession, viewer: Account, list_id: str,
 async def live_visible(session: AsyncSession, viewer: Account | None, timeline: str,
                        ids: Sequence[int]) -> list[Status]:
     """Which of `ids` (new statuses announced to a live stream) belong on `timeline` ("home",
-    "local", "public" or "tag:NAME") for the viewer: home membership, visibility, blocks and
+    "local", "public", "tag:NAME" or "list:ID", a list the viewer owns) for the viewer: home
+    and list membership (the list's rules), visibility, blocks and
     mutes decided by the same statements as the pages. Newest first."""
-    if timeline == "home":
+    if timeline == "home" or timeline.startswith("list:"):
         if viewer is None:
             return []
+        if timeline.startswith("list:"):  # the list's own timeline statement, over those ids
+            wanted = set(ids)
+            lst = await lists_service.get_owned(session, viewer, timeline[5:])
+            members = await lists_repo.member_ids(session, lst.id)
+            page = PageParams(since_id=min(wanted) - 1, max_id=max(wanted) + 1, limit=len(wanted) + 40)
+            return [s for s in await repo.list_from_db(session, lst, members, page) if s.id in wanted]
         rows = await repo.home_rows(session, viewer, sorted(set(ids), reverse=True))
     elif timeline.startswith("tag:"):
         rows = await repo.public_among(session, viewer, ids, tag=timeline[4:])

@@ -6,7 +6,7 @@ from roost.api.mastodon import (accounts, apps, graph, instance, media, notifica
                                 timelines)
 from roost.api.mastodon import (announcements, conversations, filters, lists, notifications_v2,
                                 personal, polls, push_policy, registrations, reports,
-                                scheduled_statuses, suggestions, tags, trends)
+                                scheduled_statuses, streaming, suggestions, tags, trends)
 
 router = APIRouter()
 # graph before accounts: /accounts/relationships must win over /accounts/{id}; push_policy
@@ -14,5 +14,5 @@ router = APIRouter()
 for module in (instance, apps, registrations, graph, personal, accounts, statuses, timelines,
                notifications, push_policy, media, notifications_v2, conversations, trends,
                suggestions, reports, polls, scheduled_statuses, announcements, filters, lists,
-               tags):
+               tags, streaming):
     router.include_router(module.router)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.api.deps import DbSession, user
 from roost.api.mastodon import serializers as ser
@@ -21,7 +22,8 @@ router = APIRouter(prefix="/api/v1", tags=["conversations"])
 Page = Annotated[PageParams, Depends(page_params(20, 40))]
 
 
-async def _render(session: DbSession, viewer: Account, views: Sequence[ConversationView]) -> list[dict]:
+async def render_conversations(session: AsyncSession, viewer: Account,
+                               views: Sequence[ConversationView]) -> list[dict]:
     """Conversation entities; every last post goes through one Presenter.statuses call."""
     rendered = {int(d["id"]): d for d in await Presenter(session, viewer).statuses(
         [v.last_status for v in views if v.last_status is not None])}
@@ -41,7 +43,7 @@ async def list_conversations(request: Request, response: Response, session: DbSe
                              actor: Actor = user("read:statuses")) -> list[dict]:
     views = await service.list_conversations(session, actor.account, page)
     set_link_header(request, response, [v.row.last_status_id for v in views])
-    return await _render(session, actor.account, views)
+    return await render_conversations(session, actor.account, views)
 
 
 @router.delete("/conversations/{conversation_id}")
@@ -55,7 +57,7 @@ async def remove_conversation(conversation_id: str, session: DbSession,
 async def read_conversation(conversation_id: str, session: DbSession,
                             actor: Actor = user("write:conversations")) -> dict:
     view = await service.mark_read(session, actor.account, conversation_id)
-    return (await _render(session, actor.account, [view]))[0]
+    return (await render_conversations(session, actor.account, [view]))[0]
 
 
 @router.get("/timelines/direct")
