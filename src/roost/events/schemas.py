@@ -697,3 +697,88 @@ class PostTrainingOptOut(EventData):
     status_id: str
     account_id: str
     opted_out: bool
+
+
+# ---- capture: what people see and tell Roost (issue 5, section 4) --------------------------------
+
+@event_type("feed.impression")
+class FeedImpression(EventData):
+    """A page of a feed served to a signed-in person: the posts in the order shown. The position of
+    `status_ids[i]` in the feed is `first_position + i` (0 is the top of the feed)."""
+    account_id: str
+    feed: str  # home | public | local | tag:NAME | list:ID | account:ID | bookmarks | favourites
+    status_ids: list[str]
+    first_position: int = 0
+    surface: str = "api"  # api (Mastodon API) | web (the web app)
+
+
+@event_type("status.opened")
+class StatusOpened(EventData):
+    """Someone opened a post's thread, or one of its images, full size."""
+    account_id: str
+    status_id: str
+    what: str  # thread | image
+    media_id: str | None = None
+    feed: str | None = None  # where it was opened from, when known
+    surface: str = "api"
+
+
+@event_type("status.feedback")
+class StatusFeedback(EventData):
+    """"Show more like this" (signal "more") or "show less like this" ("less") on a post;
+    `undone` when the person took it back."""
+    account_id: str
+    status_id: str
+    signal: str  # more | less
+    undone: bool = False
+    feed: str | None = None
+
+
+@event_type("ai.assistant_rated")
+class AiAssistantRated(EventData):
+    """Someone rated one of the assistant's answers (rating: helpful | not_helpful | none when
+    the rating was withdrawn), with an optional reason."""
+    reply_status_id: str
+    account_id: str
+    rating: str
+    reason: str | None = None
+
+
+@event_type("ai.assistant_regenerated")
+class AiAssistantRegenerated(EventData):
+    """The person who asked had the assistant answer again: the answer's text was replaced.
+    `previous_text` was passed over for `text` (a preference pair once the new one is kept)."""
+    reply_status_id: str
+    question_status_id: str
+    account_id: str
+    previous_text: str
+    text: str
+    provider: str
+    model: str
+
+
+@event_type("note.created")
+class NoteCreated(EventData):
+    """A note adding context to a post."""
+    note_id: str
+    status_id: str
+    account_id: str
+    text: str
+
+
+@event_type("note.deleted")
+class NoteDeleted(EventData):
+    note_id: str
+    status_id: str
+    account_id: str
+
+
+@event_type("note.rated")
+class NoteRated(EventData):
+    """Someone rated a note (helpful true/false, `removed` when the rating was taken back)."""
+    note_id: str
+    status_id: str
+    account_id: str
+    helpful: bool
+    reason: str | None = None
+    removed: bool = False
