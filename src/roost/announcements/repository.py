@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -35,9 +36,14 @@ class Seen:
     reactions: dict[int, list[tuple[str, int, bool]]] = field(default_factory=dict)
 
 
-async def for_viewer(session: AsyncSession, viewer_id: int, *, with_dismissed: bool) -> Seen:
-    """Active announcements, oldest first (by start, else publication), in four queries."""
-    stmt = select(Announcement).where(active()).order_by(
+async def for_viewer(session: AsyncSession, viewer_id: int, *, with_dismissed: bool,
+                     only: Collection[int] | None = None) -> Seen:
+    """Active announcements (of `only`, when given), oldest first (by start, else publication),
+    in four queries."""
+    stmt = select(Announcement).where(active())
+    if only is not None:
+        stmt = stmt.where(Announcement.id.in_(list(only)))
+    stmt = stmt.order_by(
         func.coalesce(Announcement.starts_at, Announcement.published_at), Announcement.id)
     rows = list((await session.execute(stmt)).scalars())
     ids = [a.id for a in rows]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost import events
+from roost import events, realtime
 from roost.announcements import repository as repo
 from roost.announcements.emoji import is_unicode_emoji
 from roost.db import insert as db_insert
@@ -22,6 +22,13 @@ from roost.posts.service import render_content
 
 MAX_TEXT = 5000
 MAX_REACTION_KINDS = 8  # different reactions per announcement, as Mastodon
+
+
+def _stream(session: AsyncSession, event: str, row: Announcement, **extra: str) -> None:
+    """Tell every user stream after commit (Mastodon's announcement, announcement.delete and
+    announcement.reaction events); each stream renders it for its viewer."""
+    realtime.publish_after_commit(session, [(realtime.ANNOUNCEMENTS,
+                                             {**realtime.message(event, row.id), **extra})])
 
 
 async def create(session: AsyncSession, text: str, *, starts_at: datetime | None = None,
@@ -41,6 +48,8 @@ async def create(session: AsyncSession, text: str, *, starts_at: datetime | None
     await session.flush()
     events.record(session, ev.AnnouncementCreated(announcement_id=str(row.id), published=publish),
                   actor_id=None, subject_id=row.id)
+    if publish:
+        _stream(session, "announcement", row)
     return row
 
 
@@ -59,6 +68,7 @@ async def publish(session: AsyncSession, announcement_id: str | int) -> Announce
         await session.flush()
         events.record(session, ev.AnnouncementPublished(announcement_id=str(row.id)),
                       actor_id=None, subject_id=row.id)
+        _stream(session, "announcement", row)
     return row
 
 
@@ -70,6 +80,7 @@ async def unpublish(session: AsyncSession, announcement_id: str | int) -> Announ
         await session.flush()
         events.record(session, ev.AnnouncementUnpublished(announcement_id=str(row.id)),
                       actor_id=None, subject_id=row.id)
+        _stream(session, "announcement.delete", row)
     return row
 
 
@@ -79,6 +90,8 @@ async def remove(session: AsyncSession, announcement_id: str | int) -> None:
     await session.flush()
     events.record(session, ev.AnnouncementRemoved(announcement_id=str(row.id)),
                   actor_id=None, subject_id=row.id)
+    if row.published_at is not None:
+        _stream(session, "announcement.delete", row)
 
 
 async def _visible(session: AsyncSession, announcement_id: str | int) -> Announcement:
@@ -116,6 +129,7 @@ async def react(session: AsyncSession, actor: Account, announcement_id: str | in
         events.record(session, ev.AnnouncementReacted(announcement_id=str(row.id),
                                                       account_id=str(actor.id), name=name),
                       actor_id=actor.id, subject_id=row.id)
+        _stream(session, "announcement.reaction", row, name=name)
 
 
 async def unreact(session: AsyncSession, actor: Account, announcement_id: str | int, name: str) -> None:
@@ -127,4 +141,5 @@ async def unreact(session: AsyncSession, actor: Account, announcement_id: str | 
         events.record(session, ev.AnnouncementUnreacted(announcement_id=str(row.id),
                                                         account_id=str(actor.id), name=name.strip()),
                       actor_id=actor.id, subject_id=row.id)
+        _stream(session, "announcement.reaction", row, name=name.strip())
 

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,13 +56,20 @@ every(SWEEP_EVERY.total_seconds(), SWEEP)
 async def expire_unattached(session: AsyncSession) -> int:
     """Delete uploads older than a day that no live post uses; their files go after commit."""
     cutoff = utcnow() - UNATTACHED_TTL
+    return await delete_with_files(session, lambda limit: repo.expired_unattached(session, cutoff, limit))
+
+
+async def delete_with_files(session: AsyncSession,
+                            load: Callable[[int], Awaitable[Sequence[Any]]]) -> int:
+    """Delete the rows `load(limit)` returns, batch after batch (at most MAX_BATCHES), and their
+    `file_path`/`thumbnail_path` files after commit. How many rows went."""
     paths: list[str] = []
     removed = 0
     for _ in range(MAX_BATCHES):
-        rows = await repo.expired_unattached(session, cutoff, BATCH)
-        for media in rows:
-            paths += [p for p in (media.file_path, media.thumbnail_path) if p]
-            await session.delete(media)
+        rows = await load(BATCH)
+        for row in rows:
+            paths += [p for p in (row.file_path, row.thumbnail_path) if p]
+            await session.delete(row)
         await session.flush()
         removed += len(rows)
         if len(rows) < BATCH:

@@ -7,6 +7,8 @@ Channels (Mastodon's streaming model):
   hashtag:NAME                      new public posts with #NAME (lower case)
   list:LIST_ID                      new statuses by that list's members (the stream checks the list's rules)
   direct:ACCOUNT_ID                 a conversation of that person got a new direct post ({"event": "conversation"})
+  announcements                     an announcement was published ("announcement"), withdrawn
+                                    ("announcement.delete") or reacted to ("announcement.reaction", with "name")
 Messages: {"event": "update" | "delete" | "notification", "id": "<status or notification id>"}.
 See docs/subsystems/realtime.md."""
 
@@ -22,6 +24,7 @@ __all__ = ["Broker", "InProcessBroker", "RedisBroker", "Subscription", "broker",
            "make_broker", "notifications", "publish_after_commit", "timeline"]
 
 PUBLIC, PUBLIC_LOCAL = "public", "public:local"
+ANNOUNCEMENTS = "announcements"
 TIMELINE_PREFIX = "timeline:"
 
 

@@ -15,15 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost import runtime
 from roost.ai.generations import repository as repo
 from roost.ai.generations.tasks import PREFIX
-from roost.db import after_commit
 from roost.jobs import job
 from roost.jobs.schedule import every
 from roost.kit.clock import utcnow
-from roost.media import storage
-from roost.media.tasks import sweep_prefix
+from roost.media.tasks import delete_with_files, sweep_prefix
 
 EXPIRE = "ai.expire_candidates"
-BATCH, MAX_BATCHES = 500, 20
 
 
 @job(EXPIRE, max_attempts=3)
@@ -41,23 +38,4 @@ async def expire_candidates(session: AsyncSession) -> int:
     if days == 0:
         return 0
     cutoff = utcnow() - timedelta(days=days)
-    paths: list[str] = []
-    removed = 0
-    for _ in range(MAX_BATCHES):
-        rows = await repo.expired_candidates(session, cutoff, BATCH)
-        for cand in rows:
-            paths += [cand.file_path, cand.thumbnail_path]
-            await session.delete(cand)
-        await session.flush()
-        removed += len(rows)
-        if len(rows) < BATCH:
-            break
-    if paths:
-        store = storage.get_storage()
-
-        async def remove_files() -> None:
-            for p in paths:
-                await store.delete(p)
-
-        after_commit(session, remove_files)
-    return removed
+    return await delete_with_files(session, lambda limit: repo.expired_candidates(session, cutoff, limit))

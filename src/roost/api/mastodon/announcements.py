@@ -22,7 +22,7 @@ from roost.kit import text as textkit
 router = APIRouter(prefix="/api/v1/announcements", tags=["announcements"])
 
 
-async def _render(session: AsyncSession, seen: repo.Seen) -> list[dict]:
+async def render(session: AsyncSession, seen: repo.Seen) -> list[dict]:
     settings = runtime.settings()
     base = settings.base_url
     parsed = {a.id: textkit.parse(a.text, local_domain=settings.domain) for a in seen.rows}
@@ -58,7 +58,7 @@ async def announcements(session: DbSession,
                         with_dismissed: Annotated[str | None, Query()] = None,
                         actor: Actor = user("read")) -> list[dict]:
     seen = await repo.for_viewer(session, actor.account.id, with_dismissed=as_bool(with_dismissed))
-    return await _render(session, seen)
+    return await render(session, seen)
 
 
 @router.post("/{announcement_id}/dismiss")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import realtime
+from roost.announcements import repository as announcements_repo
+from roost.api.mastodon.announcements import render as render_announcements
 from roost.api.mastodon.presenter import Presenter
 from roost.api.mastodon.conversations import render_conversations
 from roost.auth.actor import Actor
@@ -109,7 +111,7 @@ async def check_owner(session: AsyncSession, viewer: Account, stream: Stream) ->
 def channels(stream: Stream, viewer_id: int | None) -> list[str]:
     base = stream.name.removesuffix(":media")
     if base == "user":
-        return [realtime.timeline(viewer_id), realtime.notifications(viewer_id)]
+        return [realtime.timeline(viewer_id), realtime.notifications(viewer_id), realtime.ANNOUNCEMENTS]
     if base == "user:notification":
         return [realtime.notifications(viewer_id)]
     if base == "direct":
@@ -154,4 +156,27 @@ async def render(session: AsyncSession, viewer: Account | None, stream: Stream,
     if talks and viewer is not None:
         views = await conversations.conversations_of(session, viewer, talks)
         out += [("conversation", payload(c)) for c in await render_conversations(session, viewer, views)]
+    if viewer is not None:
+        out += await _announcements(session, viewer, batch)
     return out + [("delete", str(i)) for i in deletes]
+
+
+async def _announcements(session: AsyncSession, viewer: Account, batch: list[dict]) -> list[tuple[str, str]]:
+    """Mastodon's announcement events: the announcement as this viewer sees it (dismissed ones
+    too: `read` says so), the new count of a reaction, or the id of a withdrawn one."""
+    wanted = {int(m["id"]) for m in batch if m.get("event") in ("announcement", "announcement.reaction")}
+    if not wanted:
+        return [("announcement.delete", m["id"]) for m in batch if m.get("event") == "announcement.delete"]
+    seen = await announcements_repo.for_viewer(session, viewer.id, with_dismissed=True, only=wanted)
+    shown = {a["id"]: a for a in await render_announcements(session, seen)}
+    out: list[tuple[str, str]] = []
+    for m in batch:
+        event, aid = m.get("event"), m.get("id")
+        if event == "announcement.delete":
+            out.append((event, aid))
+        elif event == "announcement" and aid in shown:
+            out.append((event, payload(shown[aid])))
+        elif event == "announcement.reaction" and aid in shown:
+            count = next((r["count"] for r in shown[aid]["reactions"] if r["name"] == m.get("name")), 0)
+            out.append((event, payload({"name": m.get("name"), "count": count, "announcement_id": aid})))
+    return out
