@@ -232,3 +232,20 @@ async def test_the_endpoints_are_in_the_openapi_document(app, make, notes_api):
         "content"]["application/json"]["schema"]
     assert jsonschema_rs.validator_for(schema).is_valid(listed)
     assert not jsonschema_rs.validator_for(schema).is_valid([{**listed[0], "rating_status": "meh"}])
+
+
+async def test_a_suspended_account_can_neither_write_nor_be_seen(api, db, make, notes_api):
+    from roost.accounts import service as accounts
+    from roost.models import Account
+
+    alice, bob, carol = await make.account(), await make.account(), await make.account()
+    mod = await make.account(role="moderator")
+    post = await make.post(alice, "claim")
+    note = (await notes_api.add(bob, post.id)).json()["id"]
+    async with db.unit_of_work() as s:
+        await accounts.suspend(s, await s.get(Account, mod.account.id),
+                               await s.get(Account, bob.account.id))
+    assert (await notes_api.list(post.id, carol)).json() == []  # the author's notes are hidden
+    assert (await notes_api.rate(carol, note, True)).status_code == 404
+    # as for posting: suspending signs the account out everywhere
+    assert (await notes_api.add(bob, post.id, "again")).status_code in (401, 403)
