@@ -49,8 +49,9 @@ async def visible_note(session: AsyncSession, viewer: Account, note_id: str | in
 
 def _record_deleted(session: AsyncSession, note_id: int, status_id: int, author_id: int,
                     visibility: str) -> None:
-    # The author is the account of record, also when a moderator or an erasure deleted it:
-    # who moderated is not published (as account.suspended on the firehose).
+    # The note's author is the actor of record, also when a moderator or an erasure deleted it,
+    # so the public tombstone never names a moderator (the firehose shows account.suspended as
+    # the account concerned for the same reason), and a consumer following the author gets it.
     events.record(session, NoteDeleted(note_id=str(note_id), status_id=str(status_id),
                                        account_id=str(author_id)),
                   actor_id=author_id, subject_id=note_id, public=visibility in PUBLICLY_LISTED)
