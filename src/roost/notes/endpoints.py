@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.api.deps import DbSession, maybe_user, user
 from roost.api.params import read_params
 from roost.auth.actor import Actor
+from roost.models import Note
 from roost.notes import present, queries, rules, service
 
 router = APIRouter(prefix="/api/v1/roost", tags=["notes"])
@@ -55,6 +57,12 @@ def as_helpful(value: object) -> object:
     return value
 
 
+async def _one(session: AsyncSession, actor: Actor, note: Note) -> dict:
+    """The note as the caller sees it now (counts and their own rating after the change)."""
+    view = await queries.one(session, actor.account, note)
+    return await present.note(session, actor.account, view)
+
+
 @router.get("/statuses/{status_id}/notes",
             summary="The notes on a post the caller may see: helpful ones first",
             responses=_answer("The notes", {"type": "array", "items": NOTE_SCHEMA}))
@@ -71,7 +79,7 @@ async def create_note(status_id: str, request: Request, session: DbSession,
                       actor: Actor = user("write:statuses")) -> dict:
     p = await read_params(request)
     note = await service.create_note(session, actor.account, status_id, p.get("text"))
-    return await present.note(session, actor.account, await queries.one(session, actor.account, note))
+    return await _one(session, actor, note)
 
 
 @router.delete("/notes/{note_id}", summary="Delete a note (its author, or a moderator)",
@@ -91,7 +99,7 @@ async def rate_note(note_id: str, request: Request, session: DbSession,
     p = await read_params(request)
     note = await service.rate_note(session, actor.account, note_id, as_helpful(p.get("helpful")),
                                    p.get("reason"))
-    return await present.note(session, actor.account, await queries.one(session, actor.account, note))
+    return await _one(session, actor, note)
 
 
 @router.delete("/notes/{note_id}/rating", summary="Take back one's rating of a note",
@@ -99,4 +107,4 @@ async def rate_note(note_id: str, request: Request, session: DbSession,
 async def unrate_note(note_id: str, session: DbSession,
                       actor: Actor = user("write:statuses")) -> dict:
     note = await service.unrate_note(session, actor.account, note_id)
-    return await present.note(session, actor.account, await queries.one(session, actor.account, note))
+    return await _one(session, actor, note)

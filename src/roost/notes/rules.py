@@ -14,7 +14,8 @@ RATING_STATUSES = (HELPFUL, NEEDS_MORE_RATINGS, NOT_HELPFUL)  # also the order a
 # Why a note is helpful, or not; "other" fits both.
 HELPFUL_REASONS = ("cites_sources", "clear", "addresses_claim", "other")
 NOT_HELPFUL_REASONS = ("incorrect", "opinion", "off_topic", "other")
-REASONS = ("cites_sources", "clear", "addresses_claim", "incorrect", "opinion", "off_topic", "other")
+REASONS = ("cites_sources", "clear", "addresses_claim", "incorrect", "opinion", "off_topic",
+           "other")
 
 
 def check_text(value: object) -> str:
