@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     firehose_send_timeout: float = Field(
         10.0, gt=0, description="firehose: seconds a consumer may leave a message unaccepted "
         "before it is disconnected as too slow")
+    notes_min_ratings: int = Field(
+        3, ge=1, description="notes: ratings a note needs before it can be rated helpful or not "
+        "helpful (docs/subsystems/notes.md)")
 
     home_feed_size: int = Field(800, ge=50)
     fan_out_active_days: int = Field(14, ge=1)

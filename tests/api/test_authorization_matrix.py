@@ -58,6 +58,8 @@ MATRIX = [
     ("GET", "/api/v1/featured_tags", "read:accounts", False, 200, 200),
     ("GET", "/api/v1/featured_tags/suggestions", "read:accounts", False, 200, 200),
     ("GET", "/api/v1/accounts/{alice}/featured_tags", "read:accounts", True, 200, 200),
+    ("GET", "/api/v1/roost/statuses/{post}/notes", "read:statuses", True, 200, 200),
+    ("GET", "/api/v1/roost/statuses/{private}/notes", "read:statuses", False, 404, 200),
 ]
 
 
@@ -228,6 +230,11 @@ ACCESS = {
     ("GET", "/api/v1/roost/consent"): ("user", "read:accounts"),
     ("PUT", "/api/v1/roost/consent"): ("user", "write:accounts"),
     ("PUT", "/api/v1/roost/statuses/{status_id}/training"): ("user", "write:statuses"),
+    ("GET", "/api/v1/roost/statuses/{status_id}/notes"): ("maybe_user", "read:statuses"),
+    ("POST", "/api/v1/roost/statuses/{status_id}/notes"): ("user", "write:statuses"),
+    ("DELETE", "/api/v1/roost/notes/{note_id}"): ("user", "write:statuses"),
+    ("POST", "/api/v1/roost/notes/{note_id}/rating"): ("user", "write:statuses"),
+    ("DELETE", "/api/v1/roost/notes/{note_id}/rating"): ("user", "write:statuses"),
     ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/reopen"): ("user", "admin:write:reports"),
@@ -372,6 +379,9 @@ WEB = {
     ("POST", "/compose/generations/{generation_id}/regenerate"),
     ("POST", "/compose/generations/{generation_id}/pick"),
     ("GET", "/@{username}/{status_id:int}/remixes"),
+    # notes on a post (web/notes.py)
+    ("POST", "/statuses/{status_id}/notes"), ("POST", "/notes/{note_id}/rate"),
+    ("POST", "/notes/{note_id}/unrate"), ("POST", "/notes/{note_id}/delete"),
 }
 NO_TOKEN |= WEB
 

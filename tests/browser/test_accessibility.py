@@ -59,7 +59,8 @@ async def audit(page, url: str) -> list[str]:  # noqa: ANN001
 @pytest.fixture
 async def scene(server_api):
     """Two people who follow each other: bob's post (with a tag, a link and an image) that alice
-    liked, bookmarked and answered; alice's own post behind a content warning; notifications."""
+    liked, bookmarked and answered, with two notes; alice's own post behind a content warning;
+    notifications."""
     alice, bob = await server_api.user("alice"), await server_api.user("bob")
     await server_api.call(alice, "POST", f"/api/v1/accounts/{bob.id}/follow")
     await server_api.call(bob, "POST", f"/api/v1/accounts/{alice.id}/follow")
@@ -75,10 +76,24 @@ async def scene(server_api):
     own = (await server_api.call(alice, "POST", "/api/v1/statuses",
                                  data={"status": "behind a warning", "spoiler_text": "spoilers"})).json()
     await server_api.call(bob, "POST", f"/api/v1/statuses/{own['id']}/favourite")
+    await _notes_scene(server_api, alice, bob, post["id"])
     ai_post, gen, picked = await _ai_scene(server_api, alice, bob)
     return alice, bob, {"alice": alice.username, "bob": bob.username, "bob_id": bob.id,
                         "post": post["id"], "own": own["id"], "ai": ai_post, "gen": gen,
                         "picked": picked}
+
+
+async def _notes_scene(server_api, alice, bob, post_id: str) -> None:  # noqa: ANN001
+    """Two notes on bob's post: carol's, rated helpful by three (alice among them), and dave's,
+    still needing ratings (docs/subsystems/notes.md)."""
+    carol, dave = await server_api.user("carol"), await server_api.user("dave")
+    note = (await server_api.call(carol, "POST", f"/api/v1/roost/statuses/{post_id}/notes",
+                                  data={"text": "Context: https://example.com/source"})).json()
+    await server_api.call(dave, "POST", f"/api/v1/roost/statuses/{post_id}/notes",
+                          data={"text": "A note that needs ratings"})
+    for rater in (alice, bob, dave):
+        await server_api.call(rater, "POST", f"/api/v1/roost/notes/{note['id']}/rating",
+                              data={"helpful": "true", "reason": "cites_sources"})
 
 
 async def _generated(server_api, user, **params) -> dict:  # noqa: ANN001

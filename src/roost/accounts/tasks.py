@@ -1,5 +1,6 @@
 """Erasing a deleted account, in batches: each run removes its social graph and reactions
-(set-based, with the counters they touched), erases one batch of its posts, and enqueues itself
+(set-based, with the counters they touched) and its notes and note ratings, erases one batch of
+its posts (and others' notes on them), and enqueues itself
 again until no post is left. Every step finds its rows by what is still to do, so a retried or
 repeated run is harmless."""
 
@@ -17,6 +18,7 @@ from roost.jobs import job
 from roost.kit.clock import utcnow
 from roost.media import service as media_service
 from roost.media import storage
+from roost.notes import service as notes
 from roost.models import (Account, Block, Bookmark, Favourite, Follow, FollowRequest,
                           MediaAttachment, Mention, Mute, Notification, Pin, Status, StatusTag)
 
@@ -101,6 +103,7 @@ async def _erase_posts(session: AsyncSession, account_id: int) -> int:
     for model in (Mention, StatusTag, Favourite, Bookmark, Pin):
         await session.execute(delete(model).where(model.status_id.in_(ids)))
     await session.execute(delete(Notification).where(Notification.status_id.in_(ids)))
+    await notes.remove_for_statuses(session, ids)  # others' notes on these posts
     await session.execute(delete(Status).where(Status.reblog_of_id.in_(ids)))
     media = list((await session.execute(
         select(MediaAttachment).where(MediaAttachment.status_id.in_(ids))
@@ -130,6 +133,7 @@ async def erase(session: AsyncSession, *, account_id: int) -> None:
         return
     await _drop_graph(session, account_id)
     await _drop_reactions(session, account_id)
+    await notes.remove_by_account(session, account_id)  # its notes and its ratings of notes
     if await _erase_posts(session, account_id) == BATCH:
         jobs.enqueue(session, "accounts.erase", account_id=account_id)
     else:

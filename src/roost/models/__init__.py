@@ -18,6 +18,7 @@ from roost.models.jobs import Job
 from roost.models.lists import List, ListAccount
 from roost.models.media import MediaAttachment
 from roost.models.moderation import Report
+from roost.models.notes import Note, NoteRating
 from roost.models.notifications import Notification
 from roost.models.notifications import FollowNotice  # noqa: I001
 from roost.models.polls import Poll, PollVote, ScheduledStatus
@@ -33,7 +34,8 @@ __all__ = [
     "AccessToken", "Account", "AccountConversation", "AccountDomainBlock", "AccountNote", "AccountPin",
     "Block", "Bookmark", "CustomFilter", "CustomFilterKeyword", "CustomFilterStatus", "Event",
     "Favourite", "FeaturedTag", "Follow", "FollowRequest", "IdempotencyKey", "Job", "List",
-    "ListAccount", "Marker", "MediaAttachment", "Mention", "Mute", "Notification", "OAuthApp",
+    "ListAccount", "Marker", "MediaAttachment", "Mention", "Mute", "Note", "NoteRating",
+    "Notification", "OAuthApp",
     "OAuthCode", "Pin", "Poll", "PollVote", "ScheduledStatus", "SiteSetting", "Status",
     "StatusEdit", "StatusTag", "Tag", "TagFollow", "TrainingConsent", "User",
 ]

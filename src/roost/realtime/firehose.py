@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost import events
 from roost.events.schemas import REGISTRY
 from roost.kit.errors import Invalid
-from roost.models import Account
+from roost.models import Account, Note
 from roost.models.events import Event
 from roost.models.posts import Status
 
@@ -35,12 +35,14 @@ PAGE = 200  # events read per query
 
 # Deletions, as tombstones: the kind of thing removed and the data field naming it.
 TOMBSTONES = {"post.deleted": ("status", "status_id"), "account.deleted": ("account", "account_id"),
-              "post.unreposted": ("repost", "repost_id")}
+              "post.unreposted": ("repost", "repost_id"), "note.deleted": ("note", "note_id")}
 # Account lifecycle events a moderator may cause: their `account` is the account concerned
 # (the subject), so who moderated is not published.
 ABOUT_SUBJECT = ("account.approved", "account.suspended", "account.deleted")
 # Events that carry a post's text: replayed after the post was deleted, the text is withheld.
 WITH_TEXT = {"post.created": "status_id", "post.edited": "status_id"}
+# The same for a note's text, once the note is deleted (roost.notes).
+WITH_NOTE_TEXT = {"note.created": "note_id"}
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,19 @@ async def _messages(session: AsyncSession, rows: list) -> list[dict]:
     if status_ids:
         gone = set((await session.scalars(select(Status.id).where(
             Status.id.in_(status_ids), Status.deleted_at.is_not(None)))).all())
+    note_ids = {int(r.data[WITH_NOTE_TEXT[r.type]]) for r in rows if r.type in WITH_NOTE_TEXT}
+    notes_gone: set[int] = set()
+    if note_ids:
+        notes_gone = set((await session.scalars(select(Note.id).where(
+            Note.id.in_(note_ids), Note.deleted_at.is_not(None)))).all())
     out = []
     for r in rows:
         data = r.data
         if r.type in WITH_TEXT and int(data[WITH_TEXT[r.type]]) in gone and data.get("text"):
             data = {**data, "text": ""}  # deleted since: the text is not handed on
+        if (r.type in WITH_NOTE_TEXT and int(data[WITH_NOTE_TEXT[r.type]]) in notes_gone
+                and data.get("text")):
+            data = {**data, "text": ""}
         msg = {"seq": r.seq, "type": r.type, "created_at": _iso(r.created_at),
                "account": accounts.get(_account_of(r)),  # type: ignore[arg-type]
                "data": data}

@@ -16,13 +16,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from roost import runtime
 from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
 from roost.consent import signals
 from roost.kit.errors import NotFound
+from roost.notes import present as notes_present
+from roost.notes import queries as notes_queries
 from roost.posts import queries
 from roost.web import compose, render
+from roost.web import notes as web_notes
 from roost.web.session import SignedIn, Viewer
 from roost.web.timelines import Page, more_url, timeline_page
 
@@ -82,11 +86,14 @@ async def thread(request: Request, username: str, status_id: int, session: DbSes
         composer = await compose.composer_context(request, session, viewer, reply=focal,
                                                   next_path=request.url.path, show_context=False)
     shown_ancestors = [by_id[k] for k in (str(s.id) for s in ancestors) if k in by_id]
+    notes = await notes_present.notes(session, viewer,
+                                      await notes_queries.for_status(session, viewer, status))
     return render.page(
         request, "web/thread.html", title=title_of(focal), focal=focal,
         ancestors=shown_ancestors, replies=replies, depth=depths(focal["id"], replies),
-        composer=composer, training_ok=await signals.statuses_may_be_used(
-            session, [*shown_ancestors, focal, *replies]))
+        composer=composer, notes=notes, note_reasons=web_notes.REASONS,
+        min_ratings=runtime.settings().notes_min_ratings,
+        training_ok=await signals.statuses_may_be_used(session, [*shown_ancestors, focal, *replies]))
 
 
 async def _reactors(request: Request, username: str, status_id: int, session: DbSession,
