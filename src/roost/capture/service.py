@@ -14,6 +14,7 @@ from roost.ai.assistant import repository as assistant_repo
 from roost.ai.assistant.regenerate import REGENERATE
 from roost.ai.assistant import service as assistant
 from roost.capture import repository as repo
+from roost.capture.impressions import record_after_read
 from roost.capture.rules import captures_passively, check_feed, check_reason, check_what
 from roost.events.schemas import AiAssistantRated, StatusFeedback as FeedbackEvent, StatusOpened
 from roost.kit.clock import utcnow
@@ -39,13 +40,14 @@ async def readable_original(session: AsyncSession, actor: Account, status_id: st
 # ---- opens ------------------------------------------------------------------------------------
 def thread_opened(session: AsyncSession, viewer: Account | None, status: Status, *,
                   surface: str, feed: str | None = None) -> bool:
-    """A thread page was served with `status` (already loaded, readable) as its post. No query."""
+    """A thread page was served with `status` (already loaded, readable) as its post: recorded
+    after the page's read commits, as impressions are. No query."""
     if not captures_passively(viewer):
         return False
     assert viewer is not None
-    events.record(session, StatusOpened(account_id=str(viewer.id), status_id=str(status.id),
-                                        what="thread", feed=check_feed(feed), surface=surface),
-                  actor_id=viewer.id, subject_id=status.id)
+    record_after_read(session, viewer, StatusOpened(
+        account_id=str(viewer.id), status_id=str(status.id), what="thread",
+        feed=check_feed(feed), surface=surface), subject_id=status.id)
     return True
 
 

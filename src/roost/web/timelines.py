@@ -54,10 +54,12 @@ def page_position(request: Request) -> int:
 def served(request: Request, session: AsyncSession, viewer: Account | None, feed: str | None,
            statuses: Sequence[dict]) -> int | None:
     """Record the page as an impression of `feed` (roost.capture: consenting viewers only) and
-    return where the next page starts (None when unknown)."""
+    return where the next page starts, for its "Load more" link (None when the page was not
+    recorded or its position is unknown)."""
     start = page_position(request)
-    if feed is not None:
-        impressions.served(session, viewer, feed, statuses, first_position=start, surface="web")
+    if feed is None or not impressions.served(session, viewer, feed, statuses,
+                                              first_position=start, surface="web"):
+        return None
     return start + len(statuses) if start >= 0 else None
 
 
