@@ -81,7 +81,9 @@ async def run(args: argparse.Namespace) -> None:
             nonlocal statements
             statements += 1
 
-        event.listen(app.state.db.engine.sync_engine, "before_cursor_execute", count)
+        for engine in (app.state.db.engine, app.state.db.read_engine):  # GETs read on SQLite's
+            if engine is not None:                                       # read engine
+                event.listen(engine.sync_engine, "before_cursor_execute", count)
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://bench.test") as c:
             async def level(value: str) -> None:
                 r = await c.put("/api/v1/roost/consent", data={"training": value}, headers=headers)
