@@ -5,12 +5,12 @@ drained as the worker would."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from roost import runtime
 from roost.ai.assistant import account as assistant_account
-from roost.posts import service as posts
 from roost.models import AssistantRegeneration
-from sqlalchemy import select
+from roost.posts import service as posts
 from tests.ai.assistant import ON, answer_to, ask
 from tests.capture.helpers import consent, events, post
 from tests.web.conftest import csrf_of, sign_in
@@ -28,7 +28,8 @@ async def _answered(api, db, make, run_jobs, name: str | None = None):  # noqa: 
     return alice, question, await answer_to(api, db, alice, question["id"])
 
 
-async def _by_assistant(api, db, person, text: str, visibility: str = "public") -> dict:  # noqa: ANN001
+async def _by_assistant(api, db, person, text: str,  # noqa: ANN001
+                        visibility: str = "public") -> dict:
     """A post of the assistant's own, written without the model (ratings need no generation)."""
     async with db.unit_of_work() as session:
         bot = await assistant_account.find(session, runtime.settings())

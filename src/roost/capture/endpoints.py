@@ -79,7 +79,8 @@ async def get_feedback(status_id: str, session: DbSession,
 
 
 @router.post("/{status_id}/feedback", summary="Show more (or less) like this post; 'less' also "
-             "hides it from the caller's timelines", responses=_doc(FEEDBACK, "The signal in force"),
+             "hides it from the caller's timelines",
+             responses=_doc(FEEDBACK, "The signal in force"),
              openapi_extra=_body(["signal"], {
                  "signal": {"type": "string", "enum": ["more", "less"]},
                  "feed": {"type": "string", "description": f"where it was given: {FEEDS}"}}))

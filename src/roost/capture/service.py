@@ -82,6 +82,7 @@ async def set_feedback(session: AsyncSession, actor: Account, status_id: str | i
     replaces the actor's earlier signal on it. "less" hides it from the actor's timelines."""
     if signal not in FEEDBACK_SIGNALS:
         raise Invalid("Validation failed: signal must be more or less")
+    signal = str(signal)
     status = await readable_original(session, actor, status_id)
     row = await repo.feedback(session, actor.id, status.id)
     if row is not None and row.signal == signal:
@@ -91,10 +92,10 @@ async def set_feedback(session: AsyncSession, actor: Account, status_id: str | i
                              created_at=utcnow())
         session.add(row)
     else:
-        row.signal, row.created_at = signal, utcnow()  # type: ignore[assignment]
+        row.signal, row.created_at = signal, utcnow()
     await session.flush()
     events.record(session, FeedbackEvent(account_id=str(actor.id), status_id=str(status.id),
-                                         signal=signal, feed=check_feed(feed)),  # type: ignore[arg-type]
+                                         signal=signal, feed=check_feed(feed)),
                   actor_id=actor.id, subject_id=status.id)
     return status, row
 
@@ -129,6 +130,7 @@ async def rate_answer(session: AsyncSession, actor: Account, status_id: str | in
     of rules.REASONS or free text); replaces the actor's earlier rating of it."""
     if rating not in RATINGS:
         raise Invalid("Validation failed: rating must be helpful or not_helpful")
+    rating = str(rating)
     reason = check_reason(reason)
     status = await assistant_answer(session, actor, status_id)
     row = await repo.rating(session, actor.id, status.id)
@@ -139,10 +141,10 @@ async def rate_answer(session: AsyncSession, actor: Account, status_id: str | in
                               reason=reason, created_at=utcnow())
         session.add(row)
     else:
-        row.rating, row.reason, row.created_at = rating, reason, utcnow()  # type: ignore[assignment]
+        row.rating, row.reason, row.created_at = rating, reason, utcnow()
     await session.flush()
     events.record(session, AiAssistantRated(reply_status_id=str(status.id),
-                                            account_id=str(actor.id), rating=rating,  # type: ignore[arg-type]
+                                            account_id=str(actor.id), rating=rating,
                                             reason=reason),
                   actor_id=actor.id, subject_id=status.id)
     return status, row
@@ -180,7 +182,8 @@ async def regenerate(session: AsyncSession, actor: Account,
     if pending is not None:
         return pending
     since = utcnow() - timedelta(hours=1)
-    if await assistant_repo.used_since(session, actor.id, since) >= runtime.settings().ai_assistant_per_hour:
+    budget = runtime.settings().ai_assistant_per_hour
+    if await assistant_repo.used_since(session, actor.id, since) >= budget:
         raise RateLimited("The assistant has answered you as often as it may this hour; "
                           "try again later")
     row = AssistantRegeneration(reply_status_id=status.id, asker_account_id=actor.id,

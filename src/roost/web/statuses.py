@@ -144,7 +144,8 @@ async def reposted_by(request: Request, username: str, status_id: int, session: 
 async def bookmarks(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
     rows = await queries.saved(session, viewer, page, kind="bookmark")
     return await timeline_page(request, session, viewer, [s for _, s in rows], context=None,
-                               keys=[k for k, _ in rows], feed="bookmarks", title="Bookmarks", heading="Bookmarks",
+                               keys=[k for k, _ in rows], feed="bookmarks", title="Bookmarks",
+                               heading="Bookmarks",
                                timeline="bookmarks")
 
 
@@ -152,5 +153,6 @@ async def bookmarks(request: Request, session: DbSession, viewer: SignedIn, page
 async def favourites(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
     rows = await queries.saved(session, viewer, page, kind="favourite")
     return await timeline_page(request, session, viewer, [s for _, s in rows], context=None,
-                               keys=[k for k, _ in rows], feed="favourites", title="Likes", heading="Likes",
+                               keys=[k for k, _ in rows], feed="favourites", title="Likes",
+                               heading="Likes",
                                timeline="favourites")

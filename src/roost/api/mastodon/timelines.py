@@ -22,8 +22,8 @@ router = APIRouter(prefix="/api", tags=["timelines"])
 Page = Annotated[PageParams, Depends(page_params(20, 40))]
 
 
-async def _render(request: Request, response: Response, session: DbSession,
-                  viewer, rows, context: str, feed: str, page: PageParams) -> list[dict]:  # noqa: ANN001
+async def _render(request: Request, response: Response, session: DbSession, viewer,  # noqa: ANN001
+                  rows, context: str, feed: str, page: PageParams) -> list[dict]:  # noqa: ANN001
     """The Link header comes from the rows read, so a page thinned by `hide` filters still
     pages on from where the read stopped. The page served is an impression of `feed`
     (roost.capture: only for viewers who consented to "all"; a page below the top has
