@@ -12,6 +12,7 @@ def include_all(app: FastAPI) -> None:
     from roost.api.mastodon import router as mastodon
     from roost.auth.routes import router as oauth
     from roost.auth.session_pages import router as session_pages
+    from roost.capture.endpoints import router as capture
     from roost.consent.endpoints import router as consent
     from roost.consent.wellknown import router as consent_files
     from roost.media.routes import router as media_files
@@ -28,6 +29,7 @@ def include_all(app: FastAPI) -> None:
     app.include_router(consent)
     app.include_router(consent_files)
     app.include_router(notes)
+    app.include_router(capture)
     app.include_router(media_files)
     app.include_router(firehose)
     web.include(app)  # last: its pages never shadow an API or OAuth route

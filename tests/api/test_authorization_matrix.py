@@ -19,6 +19,8 @@ MATRIX = [
     ("GET", "/api/v1/statuses/{private}", "read:statuses", False, 404, 200),
     ("GET", "/api/v1/statuses/{private}/context", "read:statuses", False, 404, 200),
     ("GET", "/api/v1/statuses/{private}/history", "read:statuses", False, 404, 200),
+    ("GET", "/api/v1/roost/statuses/{private}/feedback", "read:statuses", False, 404, 200),
+    ("DELETE", "/api/v1/roost/statuses/{private}/feedback", "write:statuses", False, 404, 200),
     ("GET", "/api/v1/statuses/{private}/favourited_by", "read:accounts", False, 404, 200),
     ("GET", "/api/v1/statuses/{post}/source", "read:statuses", False, 200, 200),
     ("PUT", "/api/v1/statuses/{post}", "write:statuses", False, 403, 200),
@@ -235,6 +237,15 @@ ACCESS = {
     ("DELETE", "/api/v1/roost/notes/{note_id}"): ("user", "write:statuses"),
     ("POST", "/api/v1/roost/notes/{note_id}/rating"): ("user", "write:statuses"),
     ("DELETE", "/api/v1/roost/notes/{note_id}/rating"): ("user", "write:statuses"),
+    # capture (docs/subsystems/capture.md)
+    ("POST", "/api/v1/roost/statuses/{status_id}/opened"): ("user", "write:statuses"),
+    ("GET", "/api/v1/roost/statuses/{status_id}/feedback"): ("user", "read:statuses"),
+    ("POST", "/api/v1/roost/statuses/{status_id}/feedback"): ("user", "write:statuses"),
+    ("DELETE", "/api/v1/roost/statuses/{status_id}/feedback"): ("user", "write:statuses"),
+    ("GET", "/api/v1/roost/statuses/{status_id}/rating"): ("user", "read:statuses"),
+    ("POST", "/api/v1/roost/statuses/{status_id}/rating"): ("user", "write:statuses"),
+    ("DELETE", "/api/v1/roost/statuses/{status_id}/rating"): ("user", "write:statuses"),
+    ("POST", "/api/v1/roost/statuses/{status_id}/regenerate"): ("user", "write:statuses"),
     ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/reopen"): ("user", "admin:write:reports"),
@@ -354,6 +365,9 @@ WEB = {
     *(("POST", f"/statuses/{{status_id}}/{verb}") for verb in (
         "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "pin", "unpin",
         "exclude_training", "include_training")),
+    # capture (web/capture.py)
+    *(("POST", f"/statuses/{{status_id}}/{verb}") for verb in (
+        "feedback", "unfeedback", "rate", "unrate", "regenerate", "opened")),
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/signup/pending"),
     ("GET", "/settings"), ("GET", "/settings/profile"), ("POST", "/settings/profile"),
     ("GET", "/settings/password"), ("POST", "/settings/password"),

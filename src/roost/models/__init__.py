@@ -5,6 +5,7 @@ from roost.models.ai_assistant import AssistantAccount, AssistantAnswer
 from roost.models.ai_generations import Candidate, Generation
 from roost.models.ai_moderation import ModerationDecision
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
+from roost.models.capture import AssistantRating, AssistantRegeneration, StatusFeedback
 from roost.models.consent import TrainingConsent
 from roost.models.conversations import AccountConversation
 from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
@@ -27,7 +28,8 @@ from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pi
 from roost.models.tags import FeaturedTag, TagFollow
 
 __all__ = [
-    "AssistantAccount", "AssistantAnswer",
+    "AssistantAccount", "AssistantAnswer", "AssistantRating", "AssistantRegeneration",
+    "StatusFeedback",
     "FollowNotice", "ModerationDecision", "Candidate", "Generation",
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",

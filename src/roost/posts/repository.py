@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, exist
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from roost.models import Account, Block, Follow, Mention, Mute, Status
+from roost.models import Account, Block, Follow, Mention, Mute, Status, StatusFeedback
 from roost.kit.clock import utcnow
 from roost.kit.types import UTCDateTime
 
@@ -61,6 +61,17 @@ def not_muted(viewer_id: int | None, author_col, now=None) -> ColumnElement[bool
     )
 
 
+def not_shown_less(viewer_id: int | None, status=Status) -> ColumnElement[bool]:  # noqa: ANN001
+    """Not a post the viewer said "show less like this" about, nor a repost of one (capture:
+    docs/subsystems/capture.md). One primary-key probe per row, inside the timeline statement."""
+    if viewer_id is None:
+        return true()
+    return ~exists(
+        select(1).where(StatusFeedback.account_id == viewer_id, StatusFeedback.signal == "less",
+                        StatusFeedback.status_id.in_([status.id, status.reblog_of_id]))
+    )
+
+
 def readable_condition(viewer_id: int | None, status=Status) -> ColumnElement[bool]:  # noqa: ANN001
     return and_(
         status.deleted_at.is_(None),
@@ -89,6 +100,7 @@ def _build_timeline(viewer_id, now) -> Select:  # noqa: ANN001
     original = aliased(Status)
     return stmt.where(
         not_muted(viewer_id, Status.account_id, now),
+        not_shown_less(viewer_id),
         or_(
             Status.reblog_of_id.is_(None),
             exists(select(1).where(original.id == Status.reblog_of_id,
@@ -145,7 +157,8 @@ def as_rows(stmt: Select) -> Select:
 
 
 def for_timeline(viewer_id: int | None) -> Select:
-    """Like readable_by, also dropping muted authors (and muted authors of reposted posts)."""
+    """Like readable_by, also dropping muted authors (and muted authors of reposted posts) and
+    the posts the viewer asked to see less of (and reposts of them)."""
     if viewer_id is None:
         return _templates()["readable_anon"]
     return _templates()["timeline"].params({"readable_viewer_id": viewer_id, "readable_now": utcnow()})

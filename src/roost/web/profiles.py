@@ -24,7 +24,7 @@ from roost.models import Account
 from roost.web import relationships, render, reports
 from roost.web.relationships import AccountPage, more_after, relationships_of
 from roost.web.session import Viewer
-from roost.web.timelines import more_url
+from roost.web.timelines import more_url, served
 
 router = APIRouter(tags=["web"])
 
@@ -83,7 +83,8 @@ async def _profile(request: Request, session: AsyncSession, viewer: Account | No
     dicts = await Presenter(session, viewer, filter_context="account").statuses(shown)
     pinned = [d for d in dicts if d["id"] in pinned_ids]
     statuses = [d for d in dicts if d["id"] not in pinned_ids]
-    more = more_url(request, rows) if len(rows) >= page.limit else None
+    position = served(request, session, viewer, f"account:{account.id}", pinned + statuses)
+    more = more_url(request, rows, position=position) if len(rows) >= page.limit else None
     if render.is_fragment(request):
         return render.fragment(request, "web/_feed_page.html", statuses=statuses, more=more)
     return render.page(request, "web/profile.html", tab=tab, statuses=statuses, pinned=pinned,

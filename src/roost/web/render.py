@@ -83,6 +83,7 @@ env.filters["reltime"] = reltime
 env.filters["fulltime"] = fulltime
 env.filters["local"] = local
 env.filters["blurhash"] = blurhash.data_uri
+env.globals["assistant_id"] = lambda: str(runtime.current.assistant_id or "")  # its answers
 env.filters["ai"] = ai_of  # the `roost` extension of an AI post's first AI attachment, or None
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from roost.web import (assets, compose, errors, generate, live, login, notes, notifications,
+from roost.web import (assets, capture, compose, errors, generate, live, login, notes, notifications,
                        profiles, search, settings, signup, status_actions, statuses, tags,
                        timelines)
 
 ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router,
-           signup.router, settings.router, compose.router, profiles.router,
+           capture.router, signup.router, settings.router, compose.router, profiles.router,
            notifications.router, search.router, tags.router, live.router, generate.router,
            notes.router]
 

@@ -20,10 +20,15 @@ from roost import runtime
 from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
+from roost.ai.assistant import service as assistant
+from roost.capture import repository as capture_repo
+from roost.capture import service as capture_service
+from roost.capture.rules import REASON_CHARS, REASON_WORDS
 from roost.consent import signals
 from roost.kit.errors import NotFound
 from roost.notes import present as notes_present
 from roost.notes import queries as notes_queries
+from roost.models import Account, Status
 from roost.posts import queries
 from roost.web import compose, render
 from roost.web import notes as web_notes
@@ -86,14 +91,33 @@ async def thread(request: Request, username: str, status_id: int, session: DbSes
         composer = await compose.composer_context(request, session, viewer, reply=focal,
                                                   next_path=request.url.path, show_context=False)
     shown_ancestors = [by_id[k] for k in (str(s.id) for s in ancestors) if k in by_id]
+    capture_service.thread_opened(session, viewer, status, surface="web")
     notes = await notes_present.notes(session, viewer,
                                       await notes_queries.for_status(session, viewer, status))
     return render.page(
         request, "web/thread.html", title=title_of(focal), focal=focal,
         ancestors=shown_ancestors, replies=replies, depth=depths(focal["id"], replies),
-        composer=composer, notes=notes, note_reasons=web_notes.REASONS,
+        composer=composer, feed="thread", **await _captured(session, viewer, status),
+        notes=notes, note_reasons=web_notes.REASONS,
         min_ratings=runtime.settings().notes_min_ratings,
-        training_ok=await signals.statuses_may_be_used(session, [*shown_ancestors, focal, *replies]))
+        training_ok=await signals.statuses_may_be_used(
+            session, [*shown_ancestors, focal, *replies]))
+
+
+async def _captured(session: DbSession, viewer: Account | None, status: Status) -> dict:
+    """What the viewer told Roost about the thread's post (roost.capture), for its menu and,
+    under an answer of the assistant's, its rating: one primary-key read each."""
+    if viewer is None or status.account_id == viewer.id:
+        return {}
+    fb = await capture_repo.feedback(session, viewer.id, status.id)
+    out: dict = {"my_feedback": {str(status.id): fb.signal} if fb else {}}
+    if assistant.known_id() == status.account_id:
+        rated = await capture_repo.rating(session, viewer.id, status.id)
+        out["my_ratings"] = ({str(status.id): {"rating": rated.rating, "reason": rated.reason}}
+                             if rated else {})
+        out["rating_reasons"] = REASON_WORDS
+        out["reason_chars"] = REASON_CHARS
+    return out
 
 
 async def _reactors(request: Request, username: str, status_id: int, session: DbSession,
@@ -128,7 +152,8 @@ async def reposted_by(request: Request, username: str, status_id: int, session: 
 async def bookmarks(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
     rows = await queries.saved(session, viewer, page, kind="bookmark")
     return await timeline_page(request, session, viewer, [s for _, s in rows], context=None,
-                               keys=[k for k, _ in rows], title="Bookmarks", heading="Bookmarks",
+                               keys=[k for k, _ in rows], feed="bookmarks", title="Bookmarks",
+                               heading="Bookmarks",
                                timeline="bookmarks")
 
 
@@ -136,5 +161,6 @@ async def bookmarks(request: Request, session: DbSession, viewer: SignedIn, page
 async def favourites(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
     rows = await queries.saved(session, viewer, page, kind="favourite")
     return await timeline_page(request, session, viewer, [s for _, s in rows], context=None,
-                               keys=[k for k, _ in rows], title="Likes", heading="Likes",
+                               keys=[k for k, _ in rows], feed="favourites", title="Likes",
+                               heading="Likes",
                                timeline="favourites")

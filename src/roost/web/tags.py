@@ -16,6 +16,7 @@ from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
 from roost.tags import service as tags_service
 from roost.timelines import service as timelines
+from roost.timelines.repository import normalize_tag
 from roost.web import render
 from roost.web.session import Form, SignedIn, Viewer, safe_next
 from roost.web.timelines import timeline_page
@@ -42,7 +43,8 @@ async def tag_page(name: str, request: Request, session: DbSession, viewer: View
         tag = (await Presenter(session, viewer).tags([found]))[0]
     label = found.display_name if found is not None else name
     return await timeline_page(request, session, viewer, rows, context="public",
-                               template="web/tag.html", title=f"#{label}", heading=f"#{label}",
+                               feed=f"tag:{normalize_tag(name)}", template="web/tag.html",
+                               title=f"#{label}", heading=f"#{label}",
                                timeline="tag", tag=tag, tag_name=label,
                                uses=week(tag) if tag else (0, 0))
 

@@ -15,6 +15,8 @@ from starlette.responses import Response
 from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
+from roost.capture import impressions
+from roost.capture.rules import first_position
 from roost.models import Account
 from roost.timelines import service
 from roost.web import compose, render
@@ -25,30 +27,56 @@ router = APIRouter(tags=["web"])
 Page = Annotated[PageParams, Depends(page_params(20, 40))]
 
 
-def more_url(request: Request, rows: Sequence, keys: Sequence[int] | None = None) -> str | None:
+def more_url(request: Request, rows: Sequence, keys: Sequence[int] | None = None, *,
+             position: int | None = None) -> str | None:
     """The "Load more" link: this page's address with max_id set to the last row read (rows
     before filtering, so a page thinned by filters still pages on from where the read stopped).
     `keys`: the paging keys when they are not the rows' ids (bookmarks and likes page on the
-    bookmark or like row)."""
+    bookmark or like row). `position`: where the next page starts in the feed (impressions)."""
     if not rows:
         return None
     last = keys[-1] if keys else rows[-1].id
     params = [(k, v) for k, v in request.query_params.multi_items()
-              if k not in ("max_id", "since_id", "min_id")]
-    return f"{request.url.path}?{urlencode(params + [('max_id', str(last))])}"
+              if k not in ("max_id", "since_id", "min_id", "position")]
+    params.append(("max_id", str(last)))
+    if position is not None and position >= 0:
+        params.append(("position", str(position)))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def page_position(request: Request) -> int:
+    """Where this page starts in its feed: 0 at the top, else the `position` its "Load more"
+    link carried (-1 when it carried none)."""
+    q = request.query_params
+    return first_position(top="max_id" not in q and "min_id" not in q, claimed=q.get("position"))
+
+
+def served(request: Request, session: AsyncSession, viewer: Account | None, feed: str | None,
+           statuses: Sequence[dict]) -> int | None:
+    """Record the page as an impression of `feed` (roost.capture: consenting viewers only) and
+    return where the next page starts, for its "Load more" link (None when the page was not
+    recorded or its position is unknown)."""
+    start = page_position(request)
+    if feed is None or not impressions.served(session, viewer, feed, statuses,
+                                              first_position=start, surface="web"):
+        return None
+    return start + len(statuses) if start >= 0 else None
 
 
 async def timeline_page(request: Request, session: AsyncSession, viewer: Account | None,
                         rows: Sequence, *, context: str, template: str = "web/timeline.html",
-                        keys: Sequence[int] | None = None, **ctx) -> Response:
+                        keys: Sequence[int] | None = None, feed: str | None = None,
+                        **ctx) -> Response:
     """Render a page of statuses; with X-Roost-Fragment only the items and the next link (the
-    "Load more" enhancement appends them). `keys`: see more_url."""
+    "Load more" enhancement appends them). `keys`: see more_url. `feed`: the feed's name for
+    impressions (roost.capture)."""
     statuses = await Presenter(session, viewer, filter_context=context).statuses(rows)
-    more = more_url(request, rows, keys)
+    more = more_url(request, rows, keys,
+                    position=served(request, session, viewer, feed, statuses))
     if render.is_fragment(request):
         return render.fragment(request, "web/_feed_page.html", statuses=statuses, more=more,
-                               **ctx)
-    return render.page(request, template, statuses=statuses, more=more,
+                               feed=feed, **ctx)
+    return render.page(request, template, statuses=statuses, more=more, feed=feed,
                        paged="max_id" in request.query_params, **ctx)
 
 
@@ -64,7 +92,7 @@ async def _composer(request: Request, session: AsyncSession, viewer: Account) ->
 async def index(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
     if viewer is not None:
         rows = await service.home(session, viewer, page)
-        return await timeline_page(request, session, viewer, rows, context="home",
+        return await timeline_page(request, session, viewer, rows, context="home", feed="home",
                                    title="Home", heading="Home", timeline="home",
                                    composer=await _composer(request, session, viewer))
     rows = await service.public(session, None, page, local=True)
@@ -75,20 +103,20 @@ async def index(request: Request, session: DbSession, viewer: Viewer, page: Page
 @router.get("/home")
 async def home(request: Request, session: DbSession, viewer: SignedIn, page: Page) -> Response:
     rows = await service.home(session, viewer, page)
-    return await timeline_page(request, session, viewer, rows, context="home", title="Home",
-                               heading="Home", timeline="home",
+    return await timeline_page(request, session, viewer, rows, context="home", feed="home",
+                               title="Home", heading="Home", timeline="home",
                                composer=await _composer(request, session, viewer))
 
 
 @router.get("/local")
 async def local(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
     rows = await service.public(session, viewer, page, local=True)
-    return await timeline_page(request, session, viewer, rows, context="public",
+    return await timeline_page(request, session, viewer, rows, context="public", feed="local",
                                title="Local", heading="Local", timeline="local")
 
 
 @router.get("/public")
 async def public(request: Request, session: DbSession, viewer: Viewer, page: Page) -> Response:
     rows = await service.public(session, viewer, page)
-    return await timeline_page(request, session, viewer, rows, context="public",
+    return await timeline_page(request, session, viewer, rows, context="public", feed="public",
                                title="Explore", heading="Explore", timeline="public")

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.kit.clock import utcnow
-from roost.models import AssistantAnswer, Block, Mention, Mute, Status
+from roost.models import AssistantAnswer, AssistantRegeneration, Block, Mention, Mute, Status
 from roost.posts import repository as posts_repo
 
 OPEN = ("public", "unlisted")
@@ -24,6 +24,28 @@ async def answered_since(session: AsyncSession, asker_id: int, since: datetime) 
         select(func.count()).select_from(AssistantAnswer).where(
             AssistantAnswer.asker_account_id == asker_id, AssistantAnswer.state == "answered",
             AssistantAnswer.created_at >= since)) or 0
+
+
+async def answer_of_reply(session: AsyncSession, reply_status_id: int) -> AssistantAnswer | None:
+    return await session.scalar(select(AssistantAnswer).where(
+        AssistantAnswer.reply_status_id == reply_status_id, AssistantAnswer.state == "answered"))
+
+
+async def pending_regeneration(session: AsyncSession,
+                               reply_status_id: int) -> AssistantRegeneration | None:
+    return await session.scalar(select(AssistantRegeneration).where(
+        AssistantRegeneration.reply_status_id == reply_status_id,
+        AssistantRegeneration.state == "pending").limit(1))
+
+
+async def used_since(session: AsyncSession, asker_id: int, since: datetime) -> int:
+    """The asker's share of the hourly budget: answers given and "try again"s asked (failed ones
+    included: the model ran) since `since`."""
+    regenerated = await session.scalar(
+        select(func.count()).select_from(AssistantRegeneration).where(
+            AssistantRegeneration.asker_account_id == asker_id,
+            AssistantRegeneration.created_at >= since)) or 0
+    return await answered_since(session, asker_id, since) + regenerated
 
 
 async def is_mentioned(session: AsyncSession, status_id: int, account_id: int) -> bool:

@@ -108,22 +108,29 @@ async def _plan(session: AsyncSession, question_id: int) -> Plan | None:
         if plan.declined:
             return plan
         since = utcnow() - timedelta(hours=1)
-        if await repo.answered_since(own, asker.id, since) >= settings.ai_assistant_per_hour:
+        if await repo.used_since(own, asker.id, since) >= settings.ai_assistant_per_hour:
             plan.declined = "rate_limited"
             return plan
         plan.image_prompt = prompts.image_prompt(question.text)
         if plan.image_prompt is None:
-            ancestors = await repo.context(own, question, asker.id, assistant.id, CONTEXT_POSTS)
-            authors = {a.id: a for a in [asker, assistant]}
-            for s in ancestors:
-                if s.account_id not in authors:
-                    authors[s.account_id] = await own.get(Account, s.account_id)
-            posts_ = [prompts.ContextPost(authors[s.account_id].username, s.text,
-                                          s.account_id == assistant.id)
-                      for s in [*ancestors, question]]
-            plan.chat = prompts.messages(assistant.username, settings.domain, posts_)
-            plan.context_posts = len(ancestors)
+            plan.chat, plan.context_posts = await chat_for(own, question, asker, assistant)
         return plan
+
+
+async def chat_for(session: AsyncSession, question: Status, asker: Account,
+                   assistant: Account) -> tuple[list[ChatMessage], int]:
+    """The chat the model answers `question` from, and how many earlier posts of the thread
+    it holds."""
+    ancestors = await repo.context(session, question, asker.id, assistant.id, CONTEXT_POSTS)
+    authors = {a.id: a for a in [asker, assistant]}
+    for s in ancestors:
+        if s.account_id not in authors:
+            authors[s.account_id] = await session.get(Account, s.account_id)
+    posts_ = [prompts.ContextPost(authors[s.account_id].username, s.text,
+                                  s.account_id == assistant.id)
+              for s in [*ancestors, question]]
+    return (prompts.messages(assistant.username, runtime.settings().domain, posts_),
+            len(ancestors))
 
 
 async def _still_open(session: AsyncSession, plan: Plan) -> bool:

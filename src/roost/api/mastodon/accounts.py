@@ -18,6 +18,8 @@ from roost.api.mastodon.paging import PageParams, page_params, set_link_header
 from roost.api.mastodon.presenter import Presenter
 from roost.api.params import as_bool, as_limit, as_list, as_offset, as_str, read_params
 from roost.auth.actor import Actor
+from roost.capture import impressions
+from roost.capture.rules import first_position
 from roost.kit.errors import Invalid, NotFound
 from roost.kit.ids import parse_id
 from roost.models import Account
@@ -145,7 +147,12 @@ async def account_statuses(account_id: int, request: Request, response: Response
                               only_media=as_bool(only_media), tagged=tagged or None)
     rows = await queries.profile_statuses(session, account, viewer.id if viewer else None, page, f)
     set_link_header(request, response, [s.id for s in rows])
-    return await Presenter(session, viewer, filter_context="account").statuses(rows)
+    out = await Presenter(session, viewer, filter_context="account").statuses(rows)
+    if not f.pinned:  # an impression of the profile's feed (roost.capture)
+        impressions.served(session, viewer, f"account:{account.id}", out, surface="api",
+                           first_position=first_position(
+                               top=page.max_id is None and page.min_id is None))
+    return out
 
 
 from roost.api.mastodon import markers, search  # noqa: E402 - sub-routers share this prefix
