@@ -14,6 +14,7 @@ def include_all(app: FastAPI) -> None:
     from roost.auth.session_pages import router as session_pages
     from roost.consent.endpoints import router as consent
     from roost.consent.wellknown import router as consent_files
+    from roost.datasets.endpoints import router as datasets
     from roost.media.routes import router as media_files
     from roost.realtime.endpoints import router as firehose
     from roost.web import routes as web
@@ -26,6 +27,7 @@ def include_all(app: FastAPI) -> None:
     app.include_router(ai_captions)
     app.include_router(consent)
     app.include_router(consent_files)
+    app.include_router(datasets)
     app.include_router(media_files)
     app.include_router(firehose)
     web.include(app)  # last: its pages never shadow an API or OAuth route

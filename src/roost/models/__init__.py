@@ -6,6 +6,7 @@ from roost.models.ai_generations import Candidate, Generation
 from roost.models.ai_moderation import ModerationDecision
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
 from roost.models.consent import TrainingConsent
+from roost.models.datasets import DatasetBuild, DatasetBuildAccount
 from roost.models.conversations import AccountConversation
 from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
                                      CustomEmoji, SuggestionDismissal, TrendHide, TrendItem)
@@ -26,7 +27,7 @@ from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pi
 from roost.models.tags import FeaturedTag, TagFollow
 
 __all__ = [
-    "AssistantAccount", "AssistantAnswer",
+    "AssistantAccount", "AssistantAnswer", "DatasetBuild", "DatasetBuildAccount",
     "FollowNotice", "ModerationDecision", "Candidate", "Generation",
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",
