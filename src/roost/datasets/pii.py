@@ -37,7 +37,7 @@ ASSIGNED_SECRET = re.compile(
 OPAQUE = re.compile(r"(?<![\w/.-])(?=[A-Za-z0-9+/_-]{32,}={0,2}(?![\w/.-]))"
                     r"(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[A-Za-z0-9+/_-]{32,}={0,2}")
 # a phone number: 9 to 15 digits, with optional +, spaces, dots, dashes and brackets between them
-PHONE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[\s.()-]{0,2}\d){8,14}(?![\w])")
+PHONE_RE = re.compile(r"(?<![\w+(])(?:\+|00)?\(?\d(?:[\s.()-]{0,2}\d){8,14}(?![\w])")
 
 
 def scrub(text: str, mention: Callable[[str, str | None], str] | None = None) -> str:
