@@ -377,6 +377,9 @@ WEB = {
     ("POST", "/compose/generations/{generation_id}/regenerate"),
     ("POST", "/compose/generations/{generation_id}/pick"),
     ("GET", "/@{username}/{status_id:int}/remixes"),
+    # admins' dataset builds (web/datasets.py)
+    ("GET", "/admin/datasets"), ("POST", "/admin/datasets"),
+    ("POST", "/admin/datasets/{build_id}/recall"),
 }
 NO_TOKEN |= WEB
 
