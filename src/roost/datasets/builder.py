@@ -56,7 +56,8 @@ def output_folder(build: DatasetBuild) -> Path:
 def _base_items(base: DatasetBuild | None) -> list[str] | None:
     if base is None or not base.path or not (Path(base.path) / "manifest.parquet").is_file():
         return None
-    return pq.read_table(Path(base.path) / "manifest.parquet", columns=["item"]).column(
+    # ParquetFile, not read_table: that one imports pyarrow.dataset and pandas (a second)
+    return pq.ParquetFile(Path(base.path) / "manifest.parquet").read(columns=["item"]).column(
         "item").to_pylist()
 
 

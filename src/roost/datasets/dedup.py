@@ -1,10 +1,10 @@
 """Exact and near-duplicate detection for texts: MinHash signatures and LSH banding.
 
 Texts are normalised (lower case, URLs and mentions dropped, whitespace collapsed), cut into
-character 5-gram shingles, and each gets a MinHash signature of PERMUTATIONS 32-bit hashes
+character 5-gram shingles (CRC-32 of each), and each gets a MinHash signature of PERMUTATIONS 32-bit hashes
 ((a * x + b) mod p over the shingles' 32-bit hashes, with fixed a and b: deterministic across
 runs and machines). LSH with BANDS bands of ROWS rows makes two texts candidates when one band
-matches: likely from a Jaccard similarity of about (1/BANDS)^(1/ROWS) ≈ 0.59; a candidate pair
+matches: likely from a Jaccard similarity of about (1/BANDS)^(1/ROWS) ≈ 0.42; a candidate pair
 is a duplicate when its estimated Jaccard similarity is at least THRESHOLD (0.8). Exact duplicates
 (the same normalised text) are found by hash first. Of each group the first text given is kept."""
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,8 +37,7 @@ def normalise(text: str) -> str:
 def shingles(text: str) -> np.ndarray:
     """32-bit hashes of the text's character 5-grams (the whole text when shorter)."""
     grams = {text[i:i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))}
-    return np.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
-                     for g in grams], dtype=np.uint64)
+    return np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint64, count=len(grams))
 
 
 def signature(text: str) -> np.ndarray:
@@ -56,8 +56,10 @@ def duplicates(texts: Sequence[str], *, threshold: float = THRESHOLD) -> set[int
     similarity at least `threshold`). Empty texts are never duplicates."""
     dropped: set[int] = set()
     exact: dict[str, int] = {}
-    kept: list[tuple[int, np.ndarray]] = []
+    kept = np.empty((len(texts), PERMUTATIONS), dtype=np.uint64)  # signatures of kept texts
+    n_kept = 0
     buckets: dict[tuple[int, bytes], list[int]] = {}
+    needed = int(np.ceil(threshold * PERMUTATIONS))
     for i, raw in enumerate(texts):
         text = normalise(raw)
         if not text:
@@ -70,10 +72,13 @@ def duplicates(texts: Sequence[str], *, threshold: float = THRESHOLD) -> set[int
         sig = signature(text)
         keys = [(band, sig[band * ROWS:(band + 1) * ROWS].tobytes()) for band in range(BANDS)]
         candidates = {j for key in keys for j in buckets.get(key, ())}
-        if any(similarity(sig, kept[j][1]) >= threshold for j in candidates):
-            dropped.add(i)
-            continue
+        if candidates:
+            same = (kept[np.fromiter(candidates, dtype=np.int64)] == sig).sum(axis=1)
+            if same.max() >= needed:
+                dropped.add(i)
+                continue
+        kept[n_kept] = sig
         for key in keys:
-            buckets.setdefault(key, []).append(len(kept))
-        kept.append((i, sig))
+            buckets.setdefault(key, []).append(n_kept)
+        n_kept += 1
     return dropped
