@@ -16,7 +16,8 @@ async def test_posts_hold_only_consented_public_posts(api, make, run_jobs):
     alice, bob, carol = await make.account(), await make.account(), await make.account()
     await set_consent(make, alice, "public_posts")
     await set_consent(make, carol, "all")
-    kept = await make.post(alice, f"Hello from the garden, mail me at alice@example.org @{bob.account.username} @{carol.account.username}")
+    kept = await make.post(alice, "Hello from the garden, mail me at alice@example.org "
+                                  f"@{bob.account.username} @{carol.account.username}")
     await make.post(alice, "Hello from the garden, mail me at alice@example.org!")  # a near duplicate
     await make.post(alice, "only my followers see this", visibility="private")
     excluded = await make.post(alice, "not for training", training_opt_out=True)

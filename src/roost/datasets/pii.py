@@ -13,8 +13,10 @@ EMAIL, PHONE, SECRET = "[EMAIL]", "[PHONE]", "[SECRET]"
 ANONYMOUS_MENTION = "@user"
 
 # @name or @name@domain (Mastodon's mention syntax); not inside a word or an email address
-MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{1,30})(?:@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+))?(?![\w@])")
-EMAIL_RE = re.compile(r"(?<![\w@.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{1,30})"
+                     r"(?:@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+))?(?![\w@])")
+EMAIL_RE = re.compile(r"(?<![\w@.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@"
+                      r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 
 _SECRET_PATTERNS = [
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)",

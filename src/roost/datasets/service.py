@@ -19,7 +19,7 @@ from roost.jobs import enqueue
 from roost.kit.clock import utcnow
 from roost.kit.errors import Forbidden, Invalid, NotFound
 from roost.kit.ids import parse_id
-from roost.models import Account, DatasetBuild, DatasetBuildAccount, User
+from roost.models import Account, DatasetBuild, User
 
 BUILD = "datasets.build"
 
@@ -104,6 +104,3 @@ async def mine(session: AsyncSession, account: Account) -> list[tuple[DatasetBui
     """The builds that included this person's data (recalled ones too, marked so)."""
     return await repo.including(session, account.id)
 
-
-__all__ = ["BUILD", "DatasetBuildAccount", "builds", "check_admin", "get", "mine", "recall",
-           "request_build"]

@@ -4,12 +4,13 @@ Exact and near-duplicate texts are removed (datasets/dedup.py); the earliest pos
 from __future__ import annotations
 
 import pyarrow as pa
+from sqlalchemy import select
 
 from roost.datasets import dedup
-from roost.datasets.context import Config, Context, Row
+from roost.datasets.context import Config, Context, Row, chunks
 from roost.datasets.kinds import Kind
 from roost.kit.ids import parse_id
-from roost.models import Event
+from roost.models import Event, MediaAttachment, StatusTag, Tag
 
 SCHEMA = pa.schema([
     ("id", pa.string()), ("text", pa.string()), ("spoiler_text", pa.string()),
@@ -72,11 +73,6 @@ async def rows(ctx: Context, items: list[str], to_seq: int) -> list[Row]:
 
 
 async def _tags(ctx: Context, ids: list[int]) -> dict[int, list[str]]:
-    from sqlalchemy import select
-
-    from roost.datasets.context import chunks
-    from roost.models import StatusTag, Tag
-
     out: dict[int, list[str]] = {}
     for part in chunks(ids):
         for sid, name in (await ctx.session.execute(
@@ -87,11 +83,6 @@ async def _tags(ctx: Context, ids: list[int]) -> dict[int, list[str]]:
 
 
 async def _with_media(ctx: Context, ids: list[int]) -> set[int]:
-    from sqlalchemy import select
-
-    from roost.datasets.context import chunks
-    from roost.models import MediaAttachment
-
     out: set[int] = set()
     for part in chunks(ids):
         out |= set((await ctx.session.scalars(select(MediaAttachment.status_id).where(
