@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         256, ge=1, description="open requests per web process; beyond it new ones get 503 at once")
     event_retention_days: int = Field(0, ge=0, description="prune older events daily; 0 keeps all")
+    datasets_dir: Path | None = Field(
+        None, description="where dataset builds are written (KIND/vVERSION/); empty: "
+        "DATA_DIR/datasets")
+    datasets_license: str = Field(
+        "other", description="license in the dataset cards (an SPDX id such as cc-by-4.0, or "
+        "`other`: use for training models only, as each contributor consented)")
     firehose_per_ip: int = Field(4, ge=1, description="open firehose connections per client address")
     firehose_heartbeat_seconds: float = Field(
         15.0, gt=0, description="firehose: seconds between heartbeat lines carrying the position")
@@ -229,6 +235,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'roost.db').resolve()}"
+
+    @property
+    def effective_datasets_dir(self) -> Path:
+        return self.datasets_dir or self.data_dir / "datasets"
 
     @property
     def media_dir(self) -> Path:

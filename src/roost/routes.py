@@ -15,6 +15,7 @@ def include_all(app: FastAPI) -> None:
     from roost.capture.endpoints import router as capture
     from roost.consent.endpoints import router as consent
     from roost.consent.wellknown import router as consent_files
+    from roost.datasets.endpoints import router as datasets
     from roost.media.routes import router as media_files
     from roost.notes.endpoints import router as notes
     from roost.realtime.endpoints import router as firehose
@@ -30,6 +31,7 @@ def include_all(app: FastAPI) -> None:
     app.include_router(consent_files)
     app.include_router(notes)
     app.include_router(capture)
+    app.include_router(datasets)
     app.include_router(media_files)
     app.include_router(firehose)
     web.include(app)  # last: its pages never shadow an API or OAuth route

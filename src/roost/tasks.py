@@ -6,6 +6,7 @@ import roost.ai.assistant.tasks  # noqa: F401
 import roost.ai.generations.cleanup  # noqa: F401
 import roost.ai.generations.tasks  # noqa: F401
 import roost.conversations.tasks  # noqa: F401
+import roost.datasets.builder  # noqa: F401
 import roost.graph.tasks  # noqa: F401
 import roost.media.tasks  # noqa: F401
 import roost.notifications.tasks  # noqa: F401

@@ -246,6 +246,11 @@ ACCESS = {
     ("POST", "/api/v1/roost/statuses/{status_id}/rating"): ("user", "write:statuses"),
     ("DELETE", "/api/v1/roost/statuses/{status_id}/rating"): ("user", "write:statuses"),
     ("POST", "/api/v1/roost/statuses/{status_id}/regenerate"): ("user", "write:statuses"),
+    ("POST", "/api/v1/roost/admin/datasets"): ("user", "admin:write"),
+    ("GET", "/api/v1/roost/admin/datasets"): ("user", "admin:read"),
+    ("GET", "/api/v1/roost/admin/datasets/{build_id}"): ("user", "admin:read"),
+    ("POST", "/api/v1/roost/admin/datasets/{build_id}/recall"): ("user", "admin:write"),
+    ("GET", "/api/v1/roost/datasets/mine"): ("user", "read:accounts"),
     ("GET", "/api/v1/admin/reports/{report_id}"): ("user", "admin:read:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/resolve"): ("user", "admin:write:reports"),
     ("POST", "/api/v1/admin/reports/{report_id}/reopen"): ("user", "admin:write:reports"),
@@ -396,6 +401,9 @@ WEB = {
     # notes on a post (web/notes.py)
     ("POST", "/statuses/{status_id}/notes"), ("POST", "/notes/{note_id}/rate"),
     ("POST", "/notes/{note_id}/unrate"), ("POST", "/notes/{note_id}/delete"),
+    # admins' dataset builds (web/datasets.py)
+    ("GET", "/admin/datasets"), ("POST", "/admin/datasets"),
+    ("POST", "/admin/datasets/{build_id}/recall"),
 }
 NO_TOKEN |= WEB
 

@@ -14,6 +14,7 @@ import click
 
 from roost import MASTODON_API_VERSION, __version__
 from roost.cli.admin import admin
+from roost.cli.datasets import datasets
 from roost.cli.common import (Fail, apply_migrations, check_database, data_dir_option,
                               ensure_assistant,
                               describe_database, load_settings, make_data_dir, mask_url,
@@ -32,6 +33,7 @@ def main() -> None:
 main.add_command(serve)
 main.add_command(worker)
 main.add_command(admin)
+main.add_command(datasets)
 
 
 @main.command()

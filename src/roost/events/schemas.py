@@ -782,3 +782,39 @@ class NoteRated(EventData):
     helpful: bool
     reason: str | None = None
     removed: bool = False
+
+
+# ---- datasets (issue 5, section 5) ----------------------------------------------------------------
+
+@event_type("dataset.build_requested")
+class DatasetBuildRequested(EventData):
+    build_id: str
+    kind: str
+    version: int
+
+
+@event_type("dataset.built")
+class DatasetBuilt(EventData):
+    """A dataset build finished: `rows` rows from the event log up to `to_seq`."""
+    build_id: str
+    kind: str
+    version: int
+    rows: int
+    to_seq: int
+
+
+@event_type("dataset.build_failed")
+class DatasetBuildFailed(EventData):
+    build_id: str
+    kind: str
+    version: int
+    error: str
+
+
+@event_type("dataset.recalled")
+class DatasetRecalled(EventData):
+    """A build was withdrawn: its files were deleted; copies should be deleted too."""
+    build_id: str
+    kind: str
+    version: int
+    superseded_by: str | None = None

@@ -7,6 +7,7 @@ from roost.models.ai_moderation import ModerationDecision
 from roost.models.auth import AccessToken, OAuthApp, OAuthCode
 from roost.models.capture import AssistantRating, AssistantRegeneration, StatusFeedback
 from roost.models.consent import TrainingConsent
+from roost.models.datasets import DatasetBuild, DatasetBuildAccount
 from roost.models.conversations import AccountConversation
 from roost.models.discovery import (Announcement, AnnouncementDismissal, AnnouncementReaction,
                                      CustomEmoji, SuggestionDismissal, TrendHide, TrendItem)
@@ -29,7 +30,7 @@ from roost.models.tags import FeaturedTag, TagFollow
 
 __all__ = [
     "AssistantAccount", "AssistantAnswer", "AssistantRating", "AssistantRegeneration",
-    "StatusFeedback",
+    "StatusFeedback", "DatasetBuild", "DatasetBuildAccount",
     "FollowNotice", "ModerationDecision", "Candidate", "Generation",
     "Announcement", "AnnouncementDismissal", "AnnouncementReaction", "CustomEmoji", "Report",
     "SuggestionDismissal", "TrendHide", "TrendItem",

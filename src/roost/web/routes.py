@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from roost.web import (assets, capture, compose, errors, generate, live, login, notes, notifications,
-                       profiles, search, settings, signup, status_actions, statuses, tags,
-                       timelines)
+from roost.web import (assets, capture, compose, datasets, errors, generate, live, login, notes,
+                       notifications, profiles, search, settings, signup, status_actions,
+                       statuses, tags, timelines)
 
 ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router,
            capture.router, signup.router, settings.router, compose.router, profiles.router,
            notifications.router, search.router, tags.router, live.router, generate.router,
-           notes.router]
+           notes.router, datasets.router]
 
 
 def include(app: FastAPI) -> None:

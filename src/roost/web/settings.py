@@ -22,6 +22,7 @@ from roost.auth.ratelimit import limiter_of
 from roost.auth.session_pages import APPS_PAGE
 from roost.consent import repository as consent_repo
 from roost.consent import service as consent
+from roost.datasets import service as datasets
 from roost.kit.errors import Invalid, RateLimited, RoostError
 from roost.models import Account
 from roost.web import forms, render
@@ -170,7 +171,7 @@ async def _training_page(request: Request, session: AsyncSession, viewer: Accoun
     history = await consent_repo.history(session, viewer.id, limit=50)
     return _page(request, "web/settings_training.html", status, title="Training data settings",
                  choices=TRAINING_CHOICES, labels=TRAINING_LABELS, current=viewer.training_consent,
-                 history=history, error=error)
+                 history=history, error=error, builds=await datasets.mine(session, viewer))
 
 
 @router.get("/settings/training")
