@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         10.0, gt=0, description="firehose: seconds a consumer may leave a message unaccepted "
         "before it is disconnected as too slow")
 
+    archive_interval_hours: int = Field(
+        24, ge=0, description="hours a person waits between two requests for an archive of their "
+        "data (0: no wait)")
+    archive_retention_days: int = Field(
+        7, ge=1, description="days a finished archive of a person's data can be downloaded before a "
+        "job removes it")
+
     home_feed_size: int = Field(800, ge=50)
     fan_out_active_days: int = Field(14, ge=1)
     fan_out_max_followers: int = Field(20_000, ge=1, description="above this, posts merge at read time")

@@ -1,6 +1,7 @@
 """Import every domain's job handlers so the registry is complete in web and worker processes."""
 
 import roost.accounts.tasks  # noqa: F401
+import roost.archives.tasks  # noqa: F401
 import roost.ai.assistant.tasks  # noqa: F401
 import roost.ai.generations.cleanup  # noqa: F401
 import roost.ai.generations.tasks  # noqa: F401

@@ -6,11 +6,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from roost.web import (assets, compose, errors, generate, live, login, notifications, profiles,
-                       search, settings, signup, status_actions, statuses, tags, timelines)
+                       search, settings, signup, status_actions, statuses, tags, timelines,
+                       your_data)
 
 ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router,
            signup.router, settings.router, compose.router, profiles.router,
-           notifications.router, search.router, tags.router, live.router, generate.router]
+           notifications.router, search.router, tags.router, live.router, generate.router,
+           your_data.router]
 
 
 def include(app: FastAPI) -> None:
