@@ -71,7 +71,7 @@ class Settings(BaseSettings):
 
     archive_interval_hours: int = Field(
         24, ge=0, description="hours a person waits between two requests for an archive of their "
-        "data (0: no wait)")
+        "data; 0 lets them ask at any time")
     archive_retention_days: int = Field(
         7, ge=1, description="days a finished archive of a person's data can be downloaded before a "
         "job removes it")
