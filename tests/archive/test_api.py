@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from roost.archives import service as archives
 from roost.kit.clock import utcnow
 from roost.models import AccountArchive
 from tests.ai.generations import PROMPT, post_ai
@@ -202,6 +203,19 @@ async def test_archives_expire_and_stray_files_are_swept(api, app, db, make, run
     assert listed["state"] == "expired" and listed["download_url"] is None
     r = await api.get(f"{ROOT}/{done['id']}/download", headers=alice.headers)
     assert r.status_code == 410
+
+
+async def test_an_archive_whose_build_never_finished_ends_failed(api, db, make):
+    alice = await make.account()
+    asked = await ask(api, alice)  # its job never runs
+    async with db.unit_of_work() as s:
+        await s.execute(update(AccountArchive).where(AccountArchive.id == int(asked["id"]))
+                        .values(state="running", created_at=utcnow() - timedelta(hours=7)))
+    async with db.unit_of_work() as s:  # what archives.expire does (run_jobs would build it)
+        await archives.expire(s)
+    [listed] = (await api.get(ROOT, headers=alice.headers)).json()
+    assert listed["state"] == "failed" and "ask for a new one" in listed["error"]
+    await ask(api, alice)  # a failed one does not count against the interval
 
 
 async def test_the_archive_is_never_served_as_a_media_file(api, app, make, run_jobs):

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from roost import runtime
 from roost.archives import contents as c
 from roost.db import Database
 from roost.kit.clock import utcnow
@@ -111,11 +112,11 @@ async def _write(db: Database, account_id: int, path: Path) -> None:
     out = ZipWriter(path)
     try:
         await out.text("README.txt", README.format(
-            site=c._base().split("://", 1)[1], username=username,
+            site=runtime.settings().domain, username=username,
             made=utcnow().strftime("%Y-%m-%d %H:%M")))
         await out.json("account.json", profile)
         await out.array("posts.json", c.posts(db, account_id, username))
-        actor = f"{c._base()}/@{username}"
+        actor = f"{c.base_url()}/@{username}"
         await out.array("outbox.json", c.outbox(db, account_id, username), head=json.dumps({
             "@context": "https://www.w3.org/ns/activitystreams", "id": f"{actor}/outbox",
             "type": "OrderedCollection"})[:-1] + ', "orderedItems": ', tail="}")

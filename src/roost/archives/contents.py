@@ -39,7 +39,7 @@ def profile_name(path: str) -> str:
     return f"media/profile/{posixpath.basename(path)}"
 
 
-def _base() -> str:
+def base_url() -> str:
     return runtime.settings().base_url
 
 
@@ -69,7 +69,7 @@ async def account(db: Database, account_id: int) -> dict:
         u = await s.scalar(select(User).where(User.account_id == account_id))
     assert a is not None
     out = {
-        "id": str(a.id), "username": a.username, "url": f"{_base()}/@{a.username}",
+        "id": str(a.id), "username": a.username, "url": f"{base_url()}/@{a.username}",
         "display_name": a.display_name, "note": a.note, "note_html": a.note_html,
         "fields": a.fields, "locked": a.locked, "bot": a.bot, "discoverable": a.discoverable,
         "indexable": a.indexable, "created_at": iso(a.created_at), "updated_at": iso(a.updated_at),
@@ -156,7 +156,7 @@ def _media(m: MediaAttachment, prompts: dict[int, str]) -> dict:
 
 def _post(st: Status, username: str, extra: dict[str, list], poll: Poll | None) -> dict:
     return {
-        "id": str(st.id), "url": f"{_base()}/@{username}/{st.id}", "created_at": iso(st.created_at),
+        "id": str(st.id), "url": f"{base_url()}/@{username}/{st.id}", "created_at": iso(st.created_at),
         "edited_at": iso(st.edited_at), "visibility": st.visibility,
         "in_reply_to_id": _s(st.in_reply_to_id),
         "in_reply_to_account_id": _s(st.in_reply_to_account_id),
@@ -179,7 +179,7 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
 async def outbox(db: Database, account_id: int, username: str) -> Rows:
-    actor = f"{_base()}/@{username}"
+    actor = f"{base_url()}/@{username}"
     original, author = aliased(Status), aliased(Account)
 
     def query(after: int) -> Select:
@@ -201,7 +201,7 @@ def _activity(st: Status, actor: str, reposted_from: str | None) -> dict:
     if st.reblog_of_id is not None:
         return {"id": f"{url}/activity", "type": "Announce", "actor": actor,
                 "published": iso(st.created_at), "to": to, "cc": cc,
-                "object": f"{_base()}/@{reposted_from}/{st.reblog_of_id}"}
+                "object": f"{base_url()}/@{reposted_from}/{st.reblog_of_id}"}
     return {"id": f"{url}/activity", "type": "Create", "actor": actor,
             "published": iso(st.created_at), "to": to, "cc": cc,
             "object": {"id": url, "type": "Note", "url": url, "attributedTo": actor,
@@ -231,7 +231,7 @@ async def media_paths(db: Database, account_id: int) -> AsyncIterator[list[tuple
 # ---- the social graph and reactions ---------------------------------------------------------------
 
 def _person(account_id: int, username: str) -> dict:
-    return {"account_id": str(account_id), "acct": username, "url": f"{_base()}/@{username}"}
+    return {"account_id": str(account_id), "acct": username, "url": f"{base_url()}/@{username}"}
 
 
 async def follows(db: Database, account_id: int, *, followers: bool = False) -> Rows:
@@ -260,7 +260,7 @@ async def reactions(db: Database, account_id: int, model: type[Favourite] | type
                             .join(author, author.id == Status.account_id)
                             .where(model.account_id == account_id, model.id > after)
                             .order_by(model.id), key=lambda r: r.id):
-        yield [{"status_id": str(r.status_id), "url": f"{_base()}/@{r.username}/{r.status_id}",
+        yield [{"status_id": str(r.status_id), "url": f"{base_url()}/@{r.username}/{r.status_id}",
                 "created_at": iso(r.created_at)} for r in rows]
 
 

@@ -45,3 +45,13 @@ async def paths_in_use(session: AsyncSession, archive_ids: list[int]) -> set[str
     return set((await session.scalars(
         select(AccountArchive.path).where(AccountArchive.id.in_(archive_ids),
                                           AccountArchive.path.is_not(None)))).all())
+
+
+async def stuck(session: AsyncSession, created_before: datetime,
+                limit: int) -> list[AccountArchive]:
+    """Archives still queued or running long after they were asked for (every build attempt
+    died)."""
+    return list((await session.scalars(
+        select(AccountArchive).where(AccountArchive.state.in_(("queued", "running")),
+                                     AccountArchive.created_at < created_before)
+        .order_by(AccountArchive.created_at).limit(limit))).all())

@@ -20,6 +20,8 @@ from roost.models import Account, AccountArchive
 
 BUILD = "archives.build"
 STATES = ("queued", "running", "done", "failed", "expired")
+# past this, every attempt of archives.build (3, an hour each at most, with backoff) has ended
+STUCK_AFTER = timedelta(hours=6)
 
 
 def directory() -> Path:
@@ -87,7 +89,10 @@ def _remove_files(session: AsyncSession, names: list[str]) -> None:
 
 async def expire(session: AsyncSession, *, batch: int = 500) -> int:
     """Finished archives past their retention: files removed (after commit), rows kept as
-    `expired`. How many."""
+    `expired`. Archives whose build never finished are marked failed. How many expired."""
+    for stuck in await repo.stuck(session, utcnow() - STUCK_AFTER, batch):
+        stuck.state, stuck.finished_at = "failed", utcnow()
+        stuck.error = "The archive could not be made; ask for a new one"
     cutoff = utcnow() - timedelta(days=runtime.settings().archive_retention_days)
     rows = await repo.expired(session, cutoff, batch)
     names = [r.path for r in rows if r.path]
