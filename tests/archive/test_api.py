@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from roost.archives import contents
 from roost.archives import service as archives
 from roost.kit.clock import utcnow
 from roost.models import AccountArchive
@@ -48,7 +49,8 @@ def load(zf: zipfile.ZipFile, name: str):  # noqa: ANN201
     return json.loads(zf.read(name))
 
 
-async def test_the_archive_holds_what_the_person_made(api, app, make, run_jobs):
+async def test_the_archive_holds_what_the_person_made(api, app, make, run_jobs, monkeypatch):
+    monkeypatch.setattr(contents, "BATCH", 2)  # every file is written over several pages
     alice, bob, carol, dave, eve = [await make.account(n) for n in
                                     ("alice_ar", "bob_ar", "carol_ar", "dave_ar", "eve_ar")]
     h = alice.headers
@@ -96,7 +98,10 @@ async def test_the_archive_holds_what_the_person_made(api, app, make, run_jobs):
     assert account["training_consent"] == "all"
     assert "password" not in json.dumps(account) and "token" not in json.dumps(account)
 
-    posts = {p["id"]: p for p in load(zf, "posts.json")}
+    listed = load(zf, "posts.json")
+    posts = {p["id"]: p for p in listed}
+    assert len(listed) == len(posts) == 5  # 4 posts and a repost, each once, oldest first
+    assert [p["id"] for p in listed] == sorted(posts, key=int)
     assert gone["id"] not in posts
     assert posts[pictured["id"]]["text"] == "with a picture #cards"
     assert posts[pictured["id"]]["tags"] == ["cards"]
@@ -116,6 +121,7 @@ async def test_the_archive_holds_what_the_person_made(api, app, make, run_jobs):
     outbox = load(zf, "outbox.json")
     assert outbox["type"] == "OrderedCollection"
     kinds = {a["id"].rsplit("/", 2)[-2]: a["type"] for a in outbox["orderedItems"]}
+    assert len(outbox["orderedItems"]) == len(kinds) == 5
     assert kinds[pictured["id"]] == "Create" and kinds[repost["id"]] == "Announce"
 
     assert [f["acct"] for f in load(zf, "follows.json")] == ["bob_ar"]
