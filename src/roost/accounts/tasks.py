@@ -63,7 +63,7 @@ async def _erase_reposts(session: AsyncSession, account_id: int) -> int:
     original = aliased(Status)
     rows = list((await session.execute(
         select(Status.id, Status.reblog_of_id, original.visibility)
-        .join(original, original.id == Status.reblog_of_id)
+        .outerjoin(original, original.id == Status.reblog_of_id)
         .where(Status.account_id == account_id, Status.reblog_of_id.is_not(None))
         .order_by(Status.id).limit(BATCH)
     )).all())
