@@ -231,3 +231,19 @@ async def test_the_archive_is_never_served_as_a_media_file(api, app, make, run_j
     [kept] = list((app.state.settings.data_dir / "archives").iterdir())
     for path in (f"/media/../archives/{kept.name}", f"/media/archives/{kept.name}"):
         assert (await api.get(path)).status_code == 404
+
+
+async def test_requests_and_builds_are_recorded_privately(api, db, make, run_jobs):
+    from roost.events import latest_seq, parse, read_after
+
+    alice = await make.account()
+    async with db.session() as s:
+        start = await latest_seq(s)
+    done, _ = await ready(api, alice, run_jobs)
+    async with db.session() as s:
+        rows = [r for r in await read_after(s, start, 100) if r.type.startswith("archive.")]
+    assert [(r.type, r.public, r.actor_id, r.subject_id) for r in rows] == [
+        ("archive.requested", False, alice.account.id, int(done["id"])),
+        ("archive.finished", False, alice.account.id, int(done["id"]))]
+    finished = parse(rows[1])
+    assert finished.state == "done" and finished.size == done["size"]
