@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         3, ge=1, description="notes: ratings a note needs before it can be rated helpful or not "
         "helpful (docs/subsystems/notes.md)")
 
+    archive_interval_hours: int = Field(
+        24, ge=0, description="hours a person waits between two requests for an archive of their "
+        "data; 0 lets them ask at any time")
+    archive_retention_days: int = Field(
+        7, ge=1, description="days a finished archive of a person's data can be downloaded before a "
+        "job removes it")
+
     home_feed_size: int = Field(800, ge=50)
     fan_out_active_days: int = Field(14, ge=1)
     fan_out_max_followers: int = Field(20_000, ge=1, description="above this, posts merge at read time")

@@ -10,6 +10,7 @@ def include_all(app: FastAPI) -> None:
     from roost.ai.generations.endpoints import router as ai_generations
     from roost.ai.moderation.endpoints import router as ai_moderation
     from roost.api.mastodon import router as mastodon
+    from roost.archives.endpoints import router as archives
     from roost.auth.routes import router as oauth
     from roost.auth.session_pages import router as session_pages
     from roost.capture.endpoints import router as capture
@@ -28,6 +29,7 @@ def include_all(app: FastAPI) -> None:
     app.include_router(ai_generations)
     app.include_router(ai_captions)
     app.include_router(consent)
+    app.include_router(archives)
     app.include_router(consent_files)
     app.include_router(notes)
     app.include_router(capture)

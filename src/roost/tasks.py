@@ -2,6 +2,7 @@
 
 import roost.accounts.tasks  # noqa: F401
 import roost.ai.assistant.regenerate  # noqa: F401
+import roost.archives.tasks  # noqa: F401
 import roost.ai.assistant.tasks  # noqa: F401
 import roost.ai.generations.cleanup  # noqa: F401
 import roost.ai.generations.tasks  # noqa: F401

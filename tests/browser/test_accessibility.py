@@ -24,7 +24,7 @@ SIGNED_IN = ["/home", "/local", "/@{bob}/{post}", "/@{bob}", "/@{bob}/with_repli
              "/compose?in_reply_to={post}", "/notifications", "/notifications/mentions",
              "/search?q=roost", "/search?q=%23roost&type=hashtags", "/tags/roost", "/bookmarks",
              "/favourites", "/follow_requests", "/settings/profile", "/settings/password",
-             "/settings/training",
+             "/settings/training", "/settings/data", "/settings/delete",
              "/accounts/{bob_id}/report", "/accounts/{bob_id}/block", "/accounts/{bob_id}/mute",
              "/statuses/{own}/delete", "/@{alice}", "/oauth/authorized_applications",
              # AI (web/generate.py): an AI post, its remix family, a remix in the composer,

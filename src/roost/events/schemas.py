@@ -818,3 +818,19 @@ class DatasetRecalled(EventData):
     kind: str
     version: int
     superseded_by: str | None = None
+
+
+@event_type("archive.requested")
+class ArchiveRequested(EventData):
+    """A person asked for an archive of their own data (roost.archives)."""
+    archive_id: str
+    account_id: str
+
+
+@event_type("archive.finished")
+class ArchiveFinished(EventData):
+    """An archive was built (`state` "done", with its `size` in bytes) or could not be ("failed")."""
+    archive_id: str
+    account_id: str
+    state: str
+    size: int | None = None

@@ -1,6 +1,7 @@
 """Tables, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
 from roost.models.accounts import Account, Marker, User
+from roost.models.archives import AccountArchive
 from roost.models.ai_assistant import AssistantAccount, AssistantAnswer
 from roost.models.ai_generations import Candidate, Generation
 from roost.models.ai_moderation import ModerationDecision
@@ -29,6 +30,7 @@ from roost.models.posts import (Bookmark, Favourite, IdempotencyKey, Mention, Pi
 from roost.models.tags import FeaturedTag, TagFollow
 
 __all__ = [
+    "AccountArchive",
     "AssistantAccount", "AssistantAnswer", "AssistantRating", "AssistantRegeneration",
     "StatusFeedback", "DatasetBuild", "DatasetBuildAccount",
     "FollowNotice", "ModerationDecision", "Candidate", "Generation",

@@ -7,12 +7,12 @@ from fastapi import FastAPI
 
 from roost.web import (assets, capture, compose, datasets, errors, generate, live, login, notes,
                        notifications, profiles, search, settings, signup, status_actions,
-                       statuses, tags, timelines)
+                       statuses, tags, timelines, your_data)
 
 ROUTERS = [assets.router, login.router, timelines.router, statuses.router, status_actions.router,
            capture.router, signup.router, settings.router, compose.router, profiles.router,
            notifications.router, search.router, tags.router, live.router, generate.router,
-           notes.router, datasets.router]
+           notes.router, datasets.router, your_data.router]
 
 
 def include(app: FastAPI) -> None:

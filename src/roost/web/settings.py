@@ -32,7 +32,8 @@ router = APIRouter(tags=["web"])
 
 # The settings sub-navigation: (path, label). Later sections (data & AI consent...) go here.
 SECTIONS = [("/settings/profile", "Profile"), ("/settings/password", "Password"),
-            ("/settings/training", "Training data"), (APPS_PAGE, "Authorized apps")]
+            ("/settings/training", "Training data"), (APPS_PAGE, "Authorized apps"),
+            ("/settings/data", "Your data"), ("/settings/delete", "Delete account")]
 PROFILE_FIELDS = {"display_name": "display_name", "note": "note", "fields_attributes": "fields",
                   "avatar": "avatar", "header": "header"}
 PASSWORD_FIELDS = {"current_password": "current_password", "password": "password"}
