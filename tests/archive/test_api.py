@@ -84,13 +84,23 @@ async def test_the_archive_holds_what_the_person_made(api, app, make, run_jobs, 
     r = await api.post(f"/api/v1/lists/{lst['id']}/accounts", json={"account_ids": [bob.id]},
                        headers=h)
     assert r.status_code == 200, r.text
+    note = await api.post(f"/api/v1/roost/statuses/{bobs.id}/notes", json={"text": "Context: hi"},
+                          headers=h)
+    assert note.status_code == 200, note.text
+    carols = (await api.post(f"/api/v1/roost/statuses/{bobs.id}/notes", json={"text": "More"},
+                             headers=carol.headers)).json()
+    r = await api.post(f"/api/v1/roost/notes/{carols['id']}/rating",
+                       json={"helpful": False, "reason": "opinion"}, headers=h)
+    assert r.status_code == 200, r.text
+    r = await api.post(f"/api/v1/roost/statuses/{bobs.id}/feedback", json={"signal": "less"}, headers=h)
+    assert r.status_code == 200, r.text
     await run_jobs()
 
     _, zf = await ready(api, alice, run_jobs)
     names = set(zf.namelist())
     assert {"README.txt", "account.json", "posts.json", "outbox.json", "follows.json",
             "followers.json", "likes.json", "bookmarks.json", "blocks.json", "mutes.json",
-            "lists.json", "generations.json", "consent.json"} <= names
+            "lists.json", "generations.json", "notes.json", "feedback.json", "consent.json"} <= names
     assert "posts.json" in zf.read("README.txt").decode()
 
     account = load(zf, "account.json")
@@ -138,6 +148,11 @@ async def test_the_archive_holds_what_the_person_made(api, app, make, run_jobs, 
     [cand] = gen["candidates"]
     assert cand["picked"] is True and cand["media_id"] == ai_att["id"]
     assert zf.read(cand["file"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+    assert [(n["status_id"], n["text"]) for n in load(zf, "notes.json")] == [(str(bobs.id), "Context: hi")]
+    assert [(f["kind"], f["status_id"]) for f in load(zf, "feedback.json")] == [
+        ("note_rating", str(bobs.id)), ("show_less", str(bobs.id))]
+    assert load(zf, "feedback.json")[0]["helpful"] is False
 
     consent = load(zf, "consent.json")
     assert consent["training"] == "all"

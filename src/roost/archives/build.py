@@ -46,6 +46,9 @@ times are ISO 8601 in UTC.
   lists.json        your lists and who is in them
   generations.json  your AI image generations: prompt, parameters, model, and each candidate shown
                     to you, with the one you picked
+  notes.json        the notes you wrote to add context to posts
+  feedback.json     your ratings of notes and of the assistant's answers, and the posts you asked
+                    to see more or less like
   consent.json      your training-data consent now, every change you made to it, and the posts you
                     excluded one by one
 
@@ -128,6 +131,8 @@ async def _write(db: Database, account_id: int, path: Path) -> None:
         await out.array("mutes.json", c.mutes(db, account_id))
         await out.array("lists.json", c.lists(db, account_id))
         await out.array("generations.json", c.generations(db, account_id))
+        await out.array("notes.json", c.notes(db, account_id))
+        await out.array("feedback.json", c.feedback(db, account_id))
         head = json.dumps({"training": profile["training_consent"],
                            "history": await c.consent_history(db, account_id)})
         await out.array("consent.json", c.excluded_posts(db, account_id),

@@ -18,9 +18,10 @@ from sqlalchemy.orm import aliased
 from roost import runtime
 from roost.api.mastodon.serializers import iso
 from roost.db import Database
-from roost.models import (Account, Block, Bookmark, Candidate, Favourite, Follow, Generation, List,
-                          ListAccount, MediaAttachment, Mute, Poll, Status, StatusEdit, StatusTag,
-                          Tag, TrainingConsent, User)
+from roost.models import (Account, AssistantRating, Block, Bookmark, Candidate, Favourite, Follow,
+                          Generation, List, ListAccount, MediaAttachment, Mute, Note, NoteRating,
+                          Poll, Status, StatusEdit, StatusFeedback, StatusTag, Tag,
+                          TrainingConsent, User)
 
 BATCH = 500
 Rows = AsyncIterator[list[Any]]
@@ -328,3 +329,37 @@ async def generations(db: Database, account_id: int) -> Rows:
                 "state": g.state, "error": g.error, "remix_of_status_id": _s(g.remix_of_status_id),
                 "created_at": iso(g.created_at), "started_at": iso(g.started_at),
                 "finished_at": iso(g.finished_at), "candidates": of[g.id]} for g in gens]
+
+
+# ---- notes.json, feedback.json ---------------------------------------------------------------------
+
+async def notes(db: Database, account_id: int) -> Rows:
+    """Your live notes on posts."""
+    async for rows in pages(db, lambda after: select(Note.id, Note.status_id, Note.text, Note.created_at)
+                            .where(Note.account_id == account_id, Note.deleted_at.is_(None),
+                                   Note.id > after).order_by(Note.id), key=lambda r: r.id):
+        yield [{"id": str(r.id), "status_id": str(r.status_id), "text": r.text,
+                "created_at": iso(r.created_at)} for r in rows]
+
+
+async def feedback(db: Database, account_id: int) -> Rows:
+    """Your ratings of notes and of the assistant's answers, and your "show more / less" choices."""
+    async for rows in pages(db, lambda after: select(NoteRating, Note.status_id)
+                            .join(Note, Note.id == NoteRating.note_id)
+                            .where(NoteRating.account_id == account_id, NoteRating.note_id > after)
+                            .order_by(NoteRating.note_id), key=lambda r: r[0].note_id):
+        yield [{"kind": "note_rating", "note_id": str(r.note_id), "status_id": str(status_id),
+                "helpful": r.helpful, "reason": r.reason, "updated_at": iso(r.updated_at)}
+               for r, status_id in rows]
+    async for rows in pages(db, lambda after: select(AssistantRating)
+                            .where(AssistantRating.account_id == account_id,
+                                   AssistantRating.status_id > after)
+                            .order_by(AssistantRating.status_id), key=lambda r: r[0].status_id):
+        yield [{"kind": "assistant_rating", "status_id": str(r.status_id), "rating": r.rating,
+                "reason": r.reason, "created_at": iso(r.created_at)} for (r,) in rows]
+    async for rows in pages(db, lambda after: select(StatusFeedback)
+                            .where(StatusFeedback.account_id == account_id,
+                                   StatusFeedback.status_id > after)
+                            .order_by(StatusFeedback.status_id), key=lambda r: r[0].status_id):
+        yield [{"kind": "show_" + r.signal, "status_id": str(r.status_id),
+                "created_at": iso(r.created_at)} for (r,) in rows]
