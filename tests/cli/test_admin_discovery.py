@@ -12,6 +12,7 @@ from roost.accounts.service import create_account
 from roost.config import Settings
 from roost.db import Database
 from roost.posts import service as posts
+from tests.conftest import REDIS_URL
 
 
 @pytest.fixture
@@ -143,3 +144,43 @@ def test_announcements_create_list_publish_unpublish_remove(roost):
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: Not a date or time")
     missing = roost("admin", "announcements", "remove", "123")
     assert missing.exit_code == 1 and missing.stderr.strip() == "Error: No announcement 123"
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs ROOST_TEST_REDIS_URL")
+def test_an_announcement_made_on_the_command_line_reaches_the_streams(roost, monkeypatch):
+    """With Redis configured, the admin command publishes on the broker the web processes'
+    user streams listen to (tests/realtime/test_streaming_announcements.py renders it)."""
+    import json
+
+    import redis
+
+    monkeypatch.setenv("ROOST_REDIS_URL", REDIS_URL)
+    client = redis.Redis.from_url(REDIS_URL)
+    listener = client.pubsub(ignore_subscribe_messages=True)
+    listener.subscribe("roost:live:announcements")
+
+    def heard() -> dict:
+        for _ in range(50):  # the subscription's confirmation reads as None
+            message = listener.get_message(timeout=0.1)
+            if message is not None:
+                return json.loads(message["data"])
+        raise AssertionError("nothing was published")
+
+    try:
+        result = roost("admin", "announcements", "create", "Back in five minutes")
+        assert result.exit_code == 0, result.output
+        aid = result.stdout.split()[2].rstrip(".")
+        assert heard() == {"event": "announcement", "id": aid}
+        assert roost("admin", "announcements", "remove", aid).exit_code == 0
+        assert heard() == {"event": "announcement.delete", "id": aid}
+    finally:
+        listener.close()
+        client.close()
+
+
+def test_an_unreachable_redis_is_a_warning_for_admin_commands(roost, monkeypatch):
+    monkeypatch.setenv("ROOST_REDIS_URL", "redis://127.0.0.1:1/0")
+    result = roost("admin", "announcements", "create", "Still made")
+    assert result.exit_code == 0, result.output
+    assert "Warning: Redis at redis://127.0.0.1:1/0 is unreachable" in result.stderr
+    assert "Still made" in roost("admin", "announcements", "list").stdout

@@ -212,14 +212,37 @@ async def unit_of_work(settings: Settings) -> AsyncIterator[AsyncSession]:
 
     make_data_dir(settings)
     db = Database(settings.effective_database_url)
+    redis, broker = await _broker(settings)
     try:
         await check_database(db)
         await apply_migrations(db, lambda line: click.echo(line, err=True))
-        runtime.bind(db=db, redis=None, settings=settings)
+        runtime.bind(db=db, redis=None, settings=settings, broker=broker)
         async with db.unit_of_work() as session:
             yield session
     finally:
+        if broker is not None:
+            await broker.close()
+        if redis is not None:
+            await redis.aclose()
         await db.dispose()
+
+
+async def _broker(settings: Settings) -> tuple[Any, Any]:
+    """With Redis configured, a Redis broker, so what an admin command publishes after commit
+    (an announcement, say) reaches the streams of the web processes. Without Redis, or when it
+    cannot be reached (a warning), none: the change shows when apps next load it."""
+    if not settings.redis_url:
+        return None, None
+    from roost.realtime import make_broker
+    from roost.services import connect_redis
+
+    try:
+        redis = await connect_redis(settings.redis_url)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is reported the same way
+        click.echo(f"Warning: Redis at {mask_url(settings.redis_url)} is unreachable "
+                   f"({reason(exc)}); open streams will not hear of this change.", err=True)
+        return None, None
+    return redis, make_broker(redis)
 
 
 def in_session(where: Settings | Path | None, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
