@@ -87,3 +87,24 @@ async def test_signed_out_forms_go_to_sign_in(api, make, notes_api):
                                                            "text": "x"})
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert (await notes_api.list(post.id)).json() == []
+
+
+async def test_a_moderator_deletes_a_note_from_the_thread_page(api, make, notes_api):
+    alice, bob = await make.account("alice_nm"), await make.account("bob_nm")
+    mod = await make.account("mod_nm", role="moderator")
+    post = await make.post(alice, "a claim")
+    note = (await notes_api.add(bob, post.id)).json()["id"]
+    page_url = f"/@alice_nm/{post.id}"
+
+    await sign_in(api, alice)  # an ordinary reader gets no delete button for bob's note
+    page = await api.get(page_url)
+    assert f'action="/notes/{note}/delete"' not in page.text
+    await api.post("/logout", data={"csrf_token": csrf_of(page.text)})
+
+    await sign_in(api, mod)
+    page = await api.get(page_url)
+    assert "Delete this note (moderator)" in page.text
+    r = await api.post(f"/notes/{note}/delete", data={"csrf_token": csrf_of(page.text),
+                                                     "next": page_url})
+    assert r.status_code == 303
+    assert (await notes_api.list(post.id)).json() == []

@@ -20,6 +20,7 @@ from roost import runtime
 from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
+from roost.accounts.repository import user_for
 from roost.ai.assistant import service as assistant
 from roost.capture import repository as capture_repo
 from roost.capture import service as capture_service
@@ -99,6 +100,7 @@ async def thread(request: Request, username: str, status_id: int, session: DbSes
         ancestors=shown_ancestors, replies=replies, depth=depths(focal["id"], replies),
         composer=composer, feed="thread", **await _captured(session, viewer, status),
         notes=notes, note_reasons=web_notes.REASONS,
+        moderator=await _moderates(session, viewer) if notes else False,
         min_ratings=runtime.settings().notes_min_ratings,
         training_ok=await signals.statuses_may_be_used(
             session, [*shown_ancestors, focal, *replies]))
@@ -164,3 +166,9 @@ async def favourites(request: Request, session: DbSession, viewer: SignedIn, pag
                                keys=[k for k, _ in rows], feed="favourites", title="Likes",
                                heading="Likes",
                                timeline="favourites")
+
+
+async def _moderates(session, viewer: Account | None) -> bool:  # noqa: ANN001
+    """May the viewer delete others' notes (web/_notes.html's moderator button)?"""
+    user = await user_for(session, viewer.id) if viewer is not None else None
+    return user is not None and user.is_moderator
