@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
-from roost.models._common import created_column, id_column
+from roost.models._common import created_column, id_column, key_column
 
 FEEDBACK_SIGNALS = ("more", "less")
 RATINGS = ("helpful", "not_helpful")
@@ -23,12 +23,8 @@ class StatusFeedback(Base):
 
     __tablename__ = "status_feedback"
 
-    account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
-        autoincrement=False)
-    status_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True,
-        autoincrement=False)
+    account_id: Mapped[int] = key_column("accounts.id")
+    status_id: Mapped[int] = key_column("statuses.id")
     signal: Mapped[str] = mapped_column(String(8), nullable=False)  # see FEEDBACK_SIGNALS
     created_at: Mapped[datetime] = created_column()
 
@@ -39,12 +35,8 @@ class AssistantRating(Base):
 
     __tablename__ = "ai_assistant_ratings"
 
-    account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
-        autoincrement=False)
-    status_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True,
-        autoincrement=False)
+    account_id: Mapped[int] = key_column("accounts.id")
+    status_id: Mapped[int] = key_column("statuses.id")
     rating: Mapped[str] = mapped_column(String(16), nullable=False)  # see RATINGS
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = created_column()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
 from roost.kit.types import UTCDateTime
-from roost.models._common import created_column, id_column
+from roost.models._common import created_column, id_column, key_column
 
 BUILD_STATES = ("queued", "running", "done", "failed", "recalled")
 
@@ -53,8 +53,6 @@ class DatasetBuildAccount(Base):
     __tablename__ = "dataset_build_accounts"
     __table_args__ = (Index("ix_dataset_build_accounts_account", "account_id"),)
 
-    build_id: Mapped[int] = mapped_column(
-        ForeignKey("dataset_builds.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    build_id: Mapped[int] = key_column("dataset_builds.id")
+    account_id: Mapped[int] = key_column("accounts.id")
     rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

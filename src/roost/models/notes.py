@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from roost.db import Base
 from roost.kit.types import UTCDateTime
-from roost.models._common import created_column, id_column
+from roost.models._common import created_column, id_column, key_column
 
 
 class Note(Base):
@@ -38,10 +38,8 @@ class NoteRating(Base):
     __tablename__ = "note_ratings"
     __table_args__ = (Index("ix_note_ratings_account", "account_id"),)
 
-    note_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    note_id: Mapped[int] = key_column("notes.id")
+    account_id: Mapped[int] = key_column("accounts.id")
     helpful: Mapped[bool] = mapped_column(Boolean, nullable=False)
     reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = created_column()
