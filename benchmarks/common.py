@@ -312,3 +312,26 @@ async def ensure_feeds(url: str, redis_url: str, account_ids: list[int]) -> dict
     if not missing:
         return {"built": 0}
     return await build_feeds(url, redis_url, missing, check=0)
+
+
+async def in_process_roost(settings, accounts: int = 0):  # noqa: ANN001, ANN201
+    """Migrate the settings' database, bind the services to it (no Redis) and create `accounts`
+    people named bench0, bench1, ...; returns (Database, [Account])."""
+    import roost.tasks  # noqa: F401 - registers the jobs the services enqueue
+    from roost import runtime
+    from roost.accounts.service import create_account
+    from roost.db import Database
+    from roost.migrate import upgrade
+
+    db = Database(settings.effective_database_url)
+    await upgrade(db.engine)
+    runtime.bind(db=db, redis=None, settings=settings)
+    people = []
+    async with db.unit_of_work() as session:
+        for i in range(accounts):
+            account, _ = await create_account(session, username=f"bench{i}",
+                                              email=f"bench{i}@example.com",
+                                              password="benchmark-password",
+                                              password_hash="!benchmark")
+            people.append(account)
+    return db, people

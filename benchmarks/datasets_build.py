@@ -18,9 +18,14 @@ import argparse
 import asyncio
 import json
 import tempfile
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import in_process_roost  # noqa: E402
 
 
 WORDS = ("river heron dawn garden train bread window coffee rain market bicycle lantern harbour "
@@ -74,32 +79,20 @@ async def seed(db, accounts: list[int], posts: int, start: int) -> None:  # noqa
 
 
 async def main(posts: int) -> dict:
-    from roost import runtime
-    from roost.accounts.service import create_account
     from roost.config import Settings
     from roost.consent import service as consent
     from roost.datasets import service
     from roost.datasets.builder import run_build
-    from roost.db import Database
-    from roost.migrate import upgrade
-    import roost.tasks  # noqa: F401
+    from roost.models import Account
 
     tmp = Path(tempfile.mkdtemp(prefix="roost-bench-datasets-"))
-    url = f"sqlite+aiosqlite:///{tmp / 'roost.db'}"
-    settings = Settings(data_dir=tmp, database_url=url)
-    db = Database(url)
-    await upgrade(db.engine)
-    runtime.bind(db=db, redis=None, settings=settings)
-    accounts = []
+    db, people = await in_process_roost(
+        Settings(data_dir=tmp, database_url=f"sqlite+aiosqlite:///{tmp / 'roost.db'}"), 40)
+    accounts = [p.id for p in people]
     async with db.unit_of_work() as s:
-        for i in range(40):
-            account, _ = await create_account(s, username=f"bench{i}", email=f"b{i}@example.com",
-                                              password="benchmark-password",
-                                              password_hash="!benchmark")
-            if i < 30:
-                await consent.set_training(s, account, "all" if i < 15 else "public_posts",
-                                           source="api")
-            accounts.append(account.id)
+        for i, account_id in enumerate(accounts[:30]):
+            await consent.set_training(s, await s.get(Account, account_id),
+                                       "all" if i < 15 else "public_posts", source="api")
     t0 = time.perf_counter()
     await seed(db, accounts, posts, 0)
     seed_s = time.perf_counter() - t0

@@ -31,32 +31,18 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import free_port, proc_cpu_seconds, wait_for_port  # noqa: E402
+from common import free_port, in_process_roost, proc_cpu_seconds, wait_for_port  # noqa: E402
 
 PATH = "/api/v1/roost/firehose"
 
 
 async def seed(url: str, data_dir: Path, posts: int) -> int:
-    from roost import runtime
-    from roost.accounts.service import create_account
     from roost.config import Settings
-    from roost.db import Database
     from roost.events import latest_seq
-    from roost.migrate import upgrade
     from roost.posts import service as posts_service
-    import roost.tasks  # noqa: F401 - registers the jobs the services enqueue
 
-    settings = Settings(data_dir=data_dir, database_url=url)
-    db = Database(url)
-    await upgrade(db.engine)
-    runtime.bind(db=db, redis=None, settings=settings)
-    accounts = []
-    async with db.unit_of_work() as s:
-        for i in range(20):
-            account, _ = await create_account(s, username=f"bench{i}", email=f"b{i}@example.com",
-                                              password="benchmark-password",
-                                              password_hash="!benchmark")
-            accounts.append(account.id)
+    db, people = await in_process_roost(Settings(data_dir=data_dir, database_url=url), 20)
+    accounts = [p.id for p in people]
     from roost.models import Account
     done = 0
     while done < posts:
