@@ -43,6 +43,10 @@ async def test_bad_input_and_unreadable_posts(api, make):
     r = await api.post(f"/api/v1/roost/statuses/{secret['id']}/feedback", data={"signal": "less"},
                        headers=alice.headers)
     assert r.status_code == 404
+    r = await api.post(url, data={"signal": "less"}, headers=alice.headers)  # her own post
+    assert r.status_code == 422 and "own" in r.json()["error"]
+    r = await api.get(url, headers=alice.headers)
+    assert r.status_code == 200 and r.json()["signal"] is None
 
 
 async def test_less_hides_the_post_and_reposts_of_it_from_timelines(api, make, run_jobs):

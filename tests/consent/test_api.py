@@ -102,6 +102,9 @@ async def test_a_post_can_be_excluded_at_creation_and_later(api, db, make):
     assert (await api.put(url, json={"opt_out": True})).status_code == 401
     assert (await api.put(url, json={"opt_out": True}, headers=bob.headers)).status_code == 403
     assert (await api.put(url, json={}, headers=alice.headers)).status_code == 422
+    for unclear in ("maybe", "", 2):  # not read as false: the post stays as it is
+        assert (await api.put(url, json={"opt_out": unclear},
+                              headers=alice.headers)).status_code == 422
     r = await api.put(url, json={"opt_out": True}, headers=alice.headers)
     assert r.status_code == 200 and r.json()["roost"]["training_opt_out"] is True
     got = (await api.get(f"/api/v1/statuses/{sid}", headers=bob.headers)).json()

@@ -95,6 +95,17 @@ def _drop_nul(value: Any) -> Any:
     return value
 
 
+TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def as_strict_bool(value: Any) -> Any:
+    """true/false from JSON or a form; anything else is handed back unchanged, for the caller to
+    refuse (where a wrong guess matters, as with consent, "maybe" must not read as false)."""
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    return value
+
+
 def as_bool(value: Any, default: bool = False) -> bool:
     if value is None or value == "":
         return default

@@ -84,6 +84,8 @@ async def set_feedback(session: AsyncSession, actor: Account, status_id: str | i
         raise Invalid("Validation failed: signal must be more or less")
     signal = str(signal)
     status = await readable_original(session, actor, status_id)
+    if status.account_id == actor.id:  # as on X: "not interested" is for others' posts
+        raise Invalid("Validation failed: feedback is for other people's posts, not your own")
     row = await repo.feedback(session, actor.id, status.id)
     if row is not None and row.signal == signal:
         return status, row

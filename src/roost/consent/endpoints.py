@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from roost.api.deps import DbSession, user
 from roost.api.mastodon import serializers as ser
 from roost.api.mastodon.presenter import Presenter
-from roost.api.params import as_bool, read_params
+from roost.api.params import as_strict_bool, read_params
 from roost.auth.actor import Actor
 from roost.consent import repository as repo
 from roost.consent import service
@@ -61,9 +61,9 @@ async def put_consent(request: Request, session: DbSession,
             openapi_extra=_body("opt_out", {"type": "boolean"}))
 async def put_status_training(status_id: str, request: Request, session: DbSession,
                               actor: Actor = user("write:statuses")) -> dict:
-    p = await read_params(request)
-    if p.get("opt_out") is None:
-        raise Invalid("Validation failed: opt_out is required (true or false)")
-    status = await service.set_post_opt_out(session, actor.account, status_id,
-                                            as_bool(p.get("opt_out")))
+    opt_out = as_strict_bool((await read_params(request)).get("opt_out"))
+    if not isinstance(opt_out, bool):
+        raise Invalid("Validation failed: opt_out is required (true or false)",
+                      details={"opt_out": "invalid"})
+    status = await service.set_post_opt_out(session, actor.account, status_id, opt_out)
     return await Presenter(session, actor.account).status(status)

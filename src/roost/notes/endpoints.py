@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.api.deps import DbSession, maybe_user, user
-from roost.api.params import read_params
+from roost.api.params import as_strict_bool, read_params
 from roost.auth.actor import Actor
 from roost.models import Note
 from roost.notes import present, queries, rules, service
@@ -47,16 +47,6 @@ NOTE_BODY = _body(["text"], {"text": {"type": "string", "minLength": 1,
                                       "maxLength": rules.MAX_CHARS}})
 RATING_BODY = _body(["helpful"], {"helpful": {"type": "boolean"},
                                   "reason": {"type": "string", "enum": list(rules.REASONS)}})
-TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
-
-
-def as_helpful(value: object) -> object:
-    """true/false from JSON or a form; anything else is handed on for the service to refuse."""
-    if isinstance(value, str) and value.strip().lower() in TRUE + FALSE:
-        return value.strip().lower() in TRUE
-    return value
-
-
 async def _one(session: AsyncSession, actor: Actor, note: Note) -> dict:
     """The note as the caller sees it now (counts and their own rating after the change)."""
     view = await queries.one(session, actor.account, note)
@@ -97,7 +87,7 @@ async def delete_note(note_id: str, session: DbSession,
 async def rate_note(note_id: str, request: Request, session: DbSession,
                     actor: Actor = user("write:statuses")) -> dict:
     p = await read_params(request)
-    note = await service.rate_note(session, actor.account, note_id, as_helpful(p.get("helpful")),
+    note = await service.rate_note(session, actor.account, note_id, as_strict_bool(p.get("helpful")),
                                    p.get("reason"))
     return await _one(session, actor, note)
 

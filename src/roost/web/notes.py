@@ -12,8 +12,8 @@ from starlette.responses import Response
 
 from roost.accounts.repository import user_for
 from roost.api.deps import DbSession
+from roost.api.params import as_strict_bool
 from roost.notes import service
-from roost.notes.endpoints import as_helpful
 from roost.web import forms, render
 from roost.web.session import Form, SignedIn, safe_next
 
@@ -41,7 +41,7 @@ async def add_note(status_id: str, session: DbSession, viewer: SignedIn, form: F
 
 @router.post("/notes/{note_id}/rate")
 async def rate(note_id: str, session: DbSession, viewer: SignedIn, form: Form) -> Response:
-    await service.rate_note(session, viewer, note_id, as_helpful(forms.text(form, "helpful")),
+    await service.rate_note(session, viewer, note_id, as_strict_bool(forms.text(form, "helpful")),
                             forms.text(form, "reason") or None)
     return _back(form)
 
