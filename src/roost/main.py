@@ -13,6 +13,7 @@ from roost.api.params import DropNulFromQuery
 from roost.auth.ratelimit import RateLimitHeaders
 from roost.config import Settings, get_settings
 from roost.db import Database
+from roost.kit.head import HeadAsGet
 from roost.kit.proxies import ProxyHeaders
 from roost.web.compression import WebGZip
 
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None,
     app.add_middleware(DropNulFromQuery)
     app.add_middleware(WebGZip)
     app.add_middleware(RateLimitHeaders)
-    app.add_middleware(ProxyHeaders, trusted=settings.trusted_proxies)  # outermost: sets the client
+    app.add_middleware(ProxyHeaders, trusted=settings.trusted_proxies)  # sets the client
+    app.add_middleware(HeadAsGet)  # outermost: the others see a GET and its whole body
 
     from roost.routes import include_all
 
