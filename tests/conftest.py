@@ -30,15 +30,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "no_database: touches neither database nor Redis (models, files, parsers); "
         "CI runs it in the SQLite run only, where its result would be the same")
+    config.addinivalue_line(
+        "markers", "render_only: checks how pages render (accessibility audits), which the database "
+        "under them does not change; CI runs it in the SQLite run only")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not PG_URL:
         return
-    once = pytest.mark.skip(reason="no_database: already run in the SQLite run")
     for item in items:
-        if item.get_closest_marker("no_database"):
-            item.add_marker(once)
+        for marker in ("no_database", "render_only"):
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=f"{marker}: already run in the SQLite run"))
 
 
 @pytest.fixture(scope="session")

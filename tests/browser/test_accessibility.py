@@ -13,6 +13,8 @@ from axe_playwright_python.async_playwright import Axe
 
 from tests.browser.conftest import DESKTOP, PHONE, sign_in
 
+pytestmark = pytest.mark.render_only  # the same markup on either database: the SQLite run only
+
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
          "resultTypes": ["violations"]}
 # {bob}, {alice}: usernames; {post}: bob's post (liked, replied to); {tag}: its hashtag
