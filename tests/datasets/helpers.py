@@ -3,9 +3,11 @@ through the admin API, and reading the files back."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from PIL import Image
 
 from roost import events
 from roost.consent import service as consent
@@ -47,3 +49,10 @@ def rows(build: dict, config: str | None = None) -> list[dict]:
     if config:
         folder = folder / config
     return pq.read_table(sorted(folder.glob("*.parquet"))).to_pylist()
+
+
+def png(colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A 16 x 16 PNG of one colour."""
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), colour).save(buf, "PNG")
+    return buf.getvalue()

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import datasets
-from PIL import Image
 
 from roost.events import schemas as ev
 from tests.ai.generations import ROOT, get, start
-from tests.datasets.helpers import admin, build, record, rows, set_consent
-
-
-def _png(colour=(200, 30, 30)) -> bytes:  # noqa: ANN001
-    buf = io.BytesIO()
-    Image.new("RGB", (16, 16), colour).save(buf, "PNG")
-    return buf.getvalue()
+from tests.datasets.helpers import admin, build, png, record, rows, set_consent
 
 
 async def test_image_preferences_and_image_text(api, make, run_jobs):
@@ -31,7 +22,7 @@ async def test_image_preferences_and_image_text(api, make, run_jobs):
                            headers=person.headers)
         assert r.status_code == 200, r.text
         picked[person.id] = (gen, first, second, r.json()[0])
-    media = (await api.post("/api/v2/media", files={"file": ("a.png", _png(), "image/png")},
+    media = (await api.post("/api/v2/media", files={"file": ("a.png", png(), "image/png")},
                             data={"description": "A red square, ask bob@example.com"},
                             headers=alice.headers)).json()
     for person, ids in ((alice, [media["id"], picked[alice.id][3]["id"]]),
@@ -58,7 +49,7 @@ async def test_image_preferences_and_image_text(api, make, run_jobs):
     # bob's public post counts here: images need only public_posts
     assert set(got) == {media["id"], picked[alice.id][3]["id"], picked[bob.id][3]["id"]}
     assert got[media["id"]]["text"] == "A red square, ask [EMAIL]"
-    assert got[media["id"]]["image"]["bytes"] == _png()
+    assert got[media["id"]]["image"]["bytes"] == png()
     assert got[picked[alice.id][3]["id"]]["ai_generated"] is True
 
 

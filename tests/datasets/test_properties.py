@@ -1,5 +1,7 @@
-"""Property: whatever sequence of posting, consenting, withdrawing, excluding, deleting and
-building happens, no build holds anything it should not at the time it was built."""
+"""Property: whatever sequence of posting (text and images), generating and picking, consenting,
+withdrawing, excluding, deleting and building happens, no build holds anything it should not at
+the time it was built. Kinds covered: posts, image-text, image-preferences, engagement, notes
+(conversations, which needs the assistant's model, has its consent cases in test_kinds.py)."""
 
 from __future__ import annotations
 
@@ -17,14 +19,18 @@ from roost.datasets import pii
 from roost.events import schemas as ev
 from roost.kit.errors import NotFound
 from roost.models import Account, DatasetBuild, DatasetBuildAccount, Status
-from tests.datasets.helpers import admin, build, record, rows, set_consent
+from tests.ai.generations import ROOT, get, start
+from tests.datasets.helpers import admin, build, png, record, rows, set_consent
 
 PEOPLE = 3
+KINDS = ("posts", "image-text", "image-preferences", "engagement", "notes")
 person = st.integers(0, PEOPLE - 1)
 post_index = st.integers(0, 30)
 OPS = st.lists(st.one_of(
     st.tuples(st.just("post"), person, st.sampled_from(["public", "public", "unlisted", "private"])),
     st.tuples(st.just("post"), person, st.just("public")),
+    st.tuples(st.just("image_post"), person, st.sampled_from(["public", "unlisted"])),
+    st.tuples(st.just("generate"), person),
     st.tuples(st.just("consent"), person, st.sampled_from(["none", "public_posts", "all"])),
     st.tuples(st.just("opt_out"), post_index),
     st.tuples(st.just("delete_post"), post_index),
@@ -32,7 +38,7 @@ OPS = st.lists(st.one_of(
     st.tuples(st.just("view"), person),
     st.tuples(st.just("note"), person, post_index),
     st.tuples(st.just("rate"), person, st.booleans()),
-    st.tuples(st.just("build"), st.sampled_from(["posts", "engagement", "notes"])),
+    st.tuples(st.just("build"), st.sampled_from(KINDS)),
 ), min_size=1, max_size=12)
 _notes = itertools.count(1)
 
@@ -56,7 +62,7 @@ async def _check(make, done: dict, kind: str) -> None:  # noqa: ANN001
         return (s is not None and s.visibility == "public" and not s.training_opt_out
                 and s.deleted_at is None and level(people[s.account_id]) != "none")
 
-    need = "public_posts" if kind == "posts" else "all"
+    need = "public_posts" if kind in ("posts", "image-text") else "all"
     for aid in listed:
         assert level(people[aid]) != "none", (kind, aid)
     for row in rows(done):
@@ -64,6 +70,11 @@ async def _check(make, done: dict, kind: str) -> None:  # noqa: ANN001
         assert "secret@example.org" not in text
         if kind == "posts":
             assert usable(row["id"]) and level(by_name[row["author"]]) in ("public_posts", "all")
+        elif kind == "image-text":
+            assert usable(row["status_id"]) and level(by_name[row["author"]]) != "none"
+            assert row["text"] == "a square, mail [EMAIL]"
+        elif kind == "image-preferences":
+            assert level(by_name[row["user"]]) == "all"
         elif kind == "engagement":
             assert usable(row["status_id"]) and level(by_name[row["viewer"]]) == "all"
         else:
@@ -86,12 +97,29 @@ async def test_no_build_holds_what_it_should_not(api, make, run_jobs, levels, op
     posts: list[tuple[int, int]] = []  # (author index, status id)
     notes: list[tuple[str, int]] = []
     headers = await admin(make)
-    for op in [*ops, ("build", "posts"), ("build", "engagement"), ("build", "notes")]:
+    for op in [*ops, *(("build", kind) for kind in KINDS)]:
         name, *args = op
         if name == "post" and args[0] not in gone:
             s = await make.post(people[args[0]], f"post {len(posts)}: mail secret@example.org",
                                 visibility=args[1])
             posts.append((args[0], s.id))
+        elif name == "image_post" and args[0] not in gone:
+            author = people[args[0]]
+            media = await api.post("/api/v2/media", files={"file": ("a.png", png(), "image/png")},
+                                   data={"description": "a square, mail secret@example.org"},
+                                   headers=author.headers)
+            r = await api.post("/api/v1/statuses", headers=author.headers, data={
+                "status": "an image", "visibility": args[1], "media_ids[]": media.json()["id"]})
+            assert r.status_code == 200, r.text
+            posts.append((args[0], int(r.json()["id"])))
+        elif name == "generate" and args[0] not in gone:
+            person = people[args[0]]
+            gen = await start(api, person, n="2")
+            await run_jobs()
+            first = (await get(api, person, gen["id"]))["candidates"][0]
+            r = await api.post(f"{ROOT}/{gen['id']}/pick", data={"candidate_ids[]": [first["id"]]},
+                               headers=person.headers)
+            assert r.status_code == 200, r.text
         elif name == "consent" and args[0] not in gone:
             await set_consent(make, people[args[0]], args[1])
         elif name in ("opt_out", "delete_post") and posts:
