@@ -183,3 +183,37 @@ async def test_websocket_sends_the_same_messages(server, api):
     assert [m["data"]["status_id"] for m in got] == ids
     http = only_events(await read_http(server, f"cursor={start}", count=3))
     assert http == got
+
+
+async def test_generated_pictures_in_a_public_post_bring_their_generation_and_pick(server, api):
+    hana = await api.user("hana")
+    start = await head(server)
+    gen = (await api.call(hana, "POST", "/api/v1/roost/generations", data={
+        "prompt": "a lighthouse at night", "n": "3", "seed": "7"})).json()
+    for _ in range(300):
+        gen = (await api.call(hana, "GET", f"/api/v1/roost/generations/{gen['id']}")).json()
+        if gen["state"] not in ("queued", "running"):
+            break
+        await asyncio.sleep(0.1)
+    assert gen["state"] == "done", gen
+    shown = [c["id"] for c in gen["candidates"]]
+    media = (await api.call(hana, "POST", f"/api/v1/roost/generations/{gen['id']}/pick",
+                            data={"candidate_ids[]": shown[:2]})).json()
+    status = await post(api, hana, "my lighthouse", **{"media_ids[]": media[0]["id"]})
+    lines = await read_http(server, f"cursor={start}&types=ai.generation_posted", count=1)
+    [msg] = only_events(lines)
+    assert msg["account"]["id"] == hana.id
+    data = msg["data"]
+    assert (data["status_id"], data["generation_id"], data["prompt"]) == (
+        status, gen["id"], "a lighthouse at night")
+    assert (data["shown"], data["picked"], data["posted"]) == (shown, shown[:2], shown[:1])
+    assert data["media_ids"] == [media[0]["id"]] and data["seed"] == 7
+    assert data["provider"] and data["model"] and data["aspect_ratio"]
+    # the generation's own events stay private: nothing was public before the post
+    everything = only_events(await read_http(server, f"cursor={start}", until_seq=msg["seq"]))
+    assert {m["type"] for m in everything} == {"post.created", "ai.generation_posted"}
+    # deleted: replayed, the prompt is withheld as the text is
+    await api.call(hana, "DELETE", f"/api/v1/statuses/{status}")
+    [again] = only_events(await read_http(server, f"cursor={start}&types=ai.generation_posted",
+                                          count=1))
+    assert again["data"]["prompt"] == "" and "lighthouse" not in json.dumps(again)

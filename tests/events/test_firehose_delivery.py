@@ -17,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from roost.config import Settings
 from roost.main import create_app
+from roost.realtime.endpoints import registry
 from roost.realtime.streams import Server as StreamsServer
 from tests.browser.conftest import Api
 from tests.compat import conftest as compat
@@ -124,7 +125,9 @@ async def test_a_slow_consumer_is_disconnected_with_the_reason_and_last_seq(tmp_
         writer.write(f"GET {PATH}?cursor=0&types=post.created HTTP/1.1\r\n"
                      f"Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
         await writer.drain()
-        await asyncio.sleep(0.9)  # past the send timeout, within the farewell's grace
+        # It reads again only once the server gave up on it (however long the server took to
+        # fill the buffers: a loaded machine is slow), within the farewell's grace.
+        await asyncio.wait_for(_dropped_as_slow(live), 20)
         body = await asyncio.wait_for(reader.read(), 15)
         writer.close()
         head, _, chunked = body.partition(b"\r\n\r\n")
@@ -145,6 +148,13 @@ async def test_a_slow_consumer_is_disconnected_with_the_reason_and_last_seq(tmp_
         assert seqs == sorted(set(seqs))
     finally:
         await asyncio.to_thread(compat.stop_live_server, live)
+
+
+async def _dropped_as_slow(live: compat.LiveServer) -> None:
+    """Until the server has ended an open firehose stream as too slow."""
+    streams = registry(live.server.config.app)
+    while not any(c.ended and c.reason.startswith("slow consumer") for c in list(streams.open)):
+        await asyncio.sleep(0.01)
 
 
 async def _small_window_connection(port: int):  # noqa: ANN202

@@ -633,6 +633,27 @@ class AiCandidatesPicked(EventData):
     media_ids: list[str]
 
 
+@event_type("ai.generation_posted")
+class AiGenerationPosted(EventData):
+    """Generated images went out in a post: the generation behind them and the person's choice
+    among its candidates (one event per generation in the post). Public, prompt included, when
+    the post is public; the prompt is withheld otherwise, as a post's text is."""
+    status_id: str
+    account_id: str
+    generation_id: str
+    prompt: str = ""
+    provider: str
+    model: str
+    seed: int
+    style: str | None = None
+    aspect_ratio: str
+    remix_of: str | None = None
+    shown: list[str]  # every candidate offered
+    picked: list[str]  # those picked so far, posted here or not
+    posted: list[str]  # those whose images are in this post
+    media_ids: list[str]
+
+
 @event_type("ai.alt_text_suggested")
 class AiAltTextSuggested(EventData):
     """The captioner described a person's upload (saved: it became the description)."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roost import events, jobs, runtime
 from roost.accounts import repository as accounts_repo
 from roost.ai.assistant import service as assistant
+from roost.ai.generations.posted import record_posted
 from roost.events import schemas as ev
 from roost.kit import text as textkit
 from roost.kit.clock import utcnow
@@ -221,6 +222,7 @@ async def create_post(session: AsyncSession, author: Account, new: NewPost) -> S
         language=language, tags=[t.name for t in tags], mentions=[str(a.id) for a in mentioned.values()],
         media_ids=[str(m.id) for m in media],
     ), actor_id=author.id, subject_id=status.id, public=visibility in ("public", "unlisted"))
+    await record_posted(session, status, media)
     if checked.poll is not None:
         await polls.attach(session, status, checked.poll)
     jobs.enqueue(session, "timelines.fan_out", status_id=status.id)

@@ -39,8 +39,10 @@ TOMBSTONES = {"post.deleted": ("status", "status_id"), "account.deleted": ("acco
 # Account lifecycle events a moderator may cause: their `account` is the account concerned
 # (the subject), so who moderated is not published.
 ABOUT_SUBJECT = ("account.approved", "account.suspended", "account.deleted")
-# Events that carry a post's text: replayed after the post was deleted, the text is withheld.
-WITH_TEXT = {"post.created": "status_id", "post.edited": "status_id"}
+# Events that carry a post's text (or the prompt of its images): (the post's id field, the text
+# field). Replayed after the post was deleted, the text is withheld.
+WITH_TEXT = {"post.created": ("status_id", "text"), "post.edited": ("status_id", "text"),
+             "ai.generation_posted": ("status_id", "prompt")}
 # The same for a note's text, once the note is deleted (roost.notes).
 WITH_NOTE_TEXT = {"note.created": "note_id"}
 
@@ -137,7 +139,7 @@ async def _messages(session: AsyncSession, rows: list) -> list[dict]:
         for id_, username in (await session.execute(
                 select(Account.id, Account.username).where(Account.id.in_(actor_ids)))).all():
             accounts[id_] = {"id": str(id_), "username": username, "acct": username}
-    status_ids = {int(r.data[WITH_TEXT[r.type]]) for r in rows if r.type in WITH_TEXT}
+    status_ids = {int(r.data[WITH_TEXT[r.type][0]]) for r in rows if r.type in WITH_TEXT}
     gone: set[int] = set()
     if status_ids:
         gone = set((await session.scalars(select(Status.id).where(
@@ -150,8 +152,10 @@ async def _messages(session: AsyncSession, rows: list) -> list[dict]:
     out = []
     for r in rows:
         data = r.data
-        if r.type in WITH_TEXT and int(data[WITH_TEXT[r.type]]) in gone and data.get("text"):
-            data = {**data, "text": ""}  # deleted since: the text is not handed on
+        if r.type in WITH_TEXT:
+            id_field, text_field = WITH_TEXT[r.type]
+            if int(data[id_field]) in gone and data.get(text_field):
+                data = {**data, text_field: ""}  # deleted since: the text is not handed on
         if (r.type in WITH_NOTE_TEXT and int(data[WITH_NOTE_TEXT[r.type]]) in notes_gone
                 and data.get("text")):
             data = {**data, "text": ""}
