@@ -32,8 +32,45 @@ async def test_a_home_page_is_recorded_in_order_for_a_consenting_viewer(api, mak
     below = (await api.get("/api/v1/timelines/home", params={"max_id": home[1]["id"]},
                            headers=alice.headers)).json()
     second = (await events(db, "feed.impression"))[1]
-    assert second.data["first_position"] == -1  # below the top: position not known
+    assert second.data["first_position"] == -1  # below the top, no position carried: not known
     assert second.data["status_ids"] == [(s["reblog"] or s)["id"] for s in below] != []
+
+
+async def test_api_next_links_carry_the_position_of_the_next_page(api, make, db, run_jobs):
+    alice, bob = await make.account(), await make.account()
+    await make.follow(alice, bob)
+    ids = [(await post(api, bob, f"post {i}"))["id"] for i in range(5)]
+    await run_jobs()
+    r = await api.get("/api/v1/timelines/home", params={"limit": 2}, headers=alice.headers)
+    assert "position" not in r.headers["link"]  # not captured: links stay plain
+    await consent(api, alice, "all")
+    r = await api.get("/api/v1/timelines/home", params={"limit": 2}, headers=alice.headers)
+    nxt, prev = (part.split(";")[0].strip("<> ") for part in r.headers["link"].split(","))
+    assert nxt.endswith(f"max_id={ids[3]}&position=2") and "position" not in prev
+    r = await api.get(nxt.removeprefix("http://roost.test"), headers=alice.headers)  # followed
+    assert [s["id"] for s in r.json()] == ids[::-1][2:4]
+    assert f"max_id={ids[1]}&position=4" in r.headers["link"]
+    first, second = (await events(db, "feed.impression"))[-2:]
+    assert (first.data["first_position"], second.data["first_position"]) == (0, 2)
+    assert second.data["status_ids"] == ids[::-1][2:4]
+
+
+async def test_a_client_paging_by_max_id_alone_keeps_its_place(api, make, db, run_jobs):
+    """Mastodon.py and Tusky take only max_id from the Link header: the page that goes on from
+    where the viewer's previous page of that feed ended starts where that one stopped."""
+    alice, bob = await make.account(), await make.account()
+    await make.follow(alice, bob)
+    ids = [(await post(api, bob, f"post {i}"))["id"] for i in range(6)][::-1]
+    await run_jobs()
+    await consent(api, alice, "all")
+    home = "/api/v1/timelines/home"
+    await api.get(home, params={"limit": 2}, headers=alice.headers)
+    await api.get(home, params={"limit": 2, "max_id": ids[1]}, headers=alice.headers)
+    await api.get(home, params={"limit": 2, "max_id": ids[3]}, headers=alice.headers)
+    await api.get(home, params={"limit": 1, "max_id": ids[0]}, headers=alice.headers)  # a jump
+    got = [(e.data["first_position"], e.data["status_ids"])
+           for e in await events(db, "feed.impression")]
+    assert got == [(0, ids[0:2]), (2, ids[2:4]), (4, ids[4:6]), (-1, ids[1:2])]
 
 
 async def test_every_feed_has_its_name(api, make, db, run_jobs):

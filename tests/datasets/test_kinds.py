@@ -64,6 +64,8 @@ async def test_engagement_joins_impressions_with_what_followed(api, make, run_jo
     await record(make, viewer, ev.FeedImpression(account_id=viewer.id, feed="home", status_ids=ids,
                                                  first_position=10))
     await record(make, lurker, ev.FeedImpression(account_id=lurker.id, feed="home", status_ids=ids))
+    await record(make, viewer, ev.FeedImpression(account_id=viewer.id, feed="local",
+                                                 status_ids=[str(liked.id)], first_position=-1))
     assert (await api.post(f"/api/v1/statuses/{liked.id}/favourite",
                            headers=viewer.headers)).status_code == 200
     await record(make, viewer, ev.StatusFeedback(account_id=viewer.id, status_id=str(ignored.id),
@@ -71,7 +73,9 @@ async def test_engagement_joins_impressions_with_what_followed(api, make, run_jo
     await record(make, viewer, ev.StatusOpened(account_id=viewer.id, status_id=str(liked.id),
                                                what="thread"))
     done = await build(api, run_jobs, await admin(make), "engagement")
-    got = {r["status_id"]: r for r in rows(done)}
+    [unplaced] = [r for r in rows(done) if r["feed"] == "local"]
+    assert unplaced["position"] is None  # a page whose place in its feed was not known
+    got = {r["status_id"]: r for r in rows(done) if r["feed"] == "home"}
     assert set(got) == {str(liked.id), str(ignored.id)}  # shy's post and lurker's feed: out
     assert got[str(liked.id)]["liked"] and got[str(liked.id)]["opened"]
     assert got[str(liked.id)]["position"] == 10 and got[str(ignored.id)]["position"] == 12

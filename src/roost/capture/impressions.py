@@ -9,12 +9,13 @@ all happens for everyone else, so their reads cost exactly what they did before.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost import events
-from roost.capture.rules import captures_passively, shown_id
+from roost.capture.rules import captures_passively, first_position, shown_id
 from roost.db import after_commit, database_of
 from roost.events import log as event_log
 from roost.events.schemas import EventData, FeedImpression
@@ -34,6 +35,38 @@ def record_after_read(session: AsyncSession, viewer: Account, data: EventData, *
             events.record(own, data, actor_id=viewer_id, subject_id=subject_id)
 
     after_commit(session, write)
+
+
+# Where each captured viewer's next page of each feed starts, for clients that page with
+# `max_id` alone (Mastodon.py, Tusky...): (viewer id, feed) -> (the page's last paging key, the
+# next position). Per process and bounded: a miss only leaves a position unknown (-1).
+PLACES_KEPT = 10_000
+_places: OrderedDict[tuple[int, str], tuple[int, int]] = OrderedDict()
+
+
+def served_page(session: AsyncSession, viewer: Account | None, feed: str,
+                statuses: Sequence[dict], *, top: bool, claimed: object, surface: str,
+                after: int | None = None, last: int | None = None) -> int | None:
+    """A page of `feed` went to `viewer`: `top` when it is the top of the feed, else `claimed` is
+    the position the client carried over (a next link's `position`), else, when the page goes on
+    from (`after`, its max_id) the last paging key of the viewer's previous page of this feed,
+    where that page ended. Records it (see `served`) and returns where the next page starts, or
+    None when it was not recorded or is not known. `last`: this page's last paging key."""
+    start = first_position(top=top, claimed=claimed)
+    if start < 0 and viewer is not None and after is not None:
+        key, place = _places.get((viewer.id, feed), (None, -1))
+        start = place if key == after else -1
+    if not served(session, viewer, feed, statuses, first_position=start, surface=surface):
+        return None
+    if start < 0:
+        return None
+    assert viewer is not None
+    if last is not None:
+        _places[(viewer.id, feed)] = (last, start + len(statuses))
+        _places.move_to_end((viewer.id, feed))
+        while len(_places) > PLACES_KEPT:
+            _places.popitem(last=False)
+    return start + len(statuses)
 
 
 def served(session: AsyncSession, viewer: Account | None, feed: str, statuses: Sequence[dict], *,

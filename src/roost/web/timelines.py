@@ -16,7 +16,6 @@ from roost.api.deps import DbSession
 from roost.api.mastodon.paging import PageParams, page_params
 from roost.api.mastodon.presenter import Presenter
 from roost.capture import impressions
-from roost.capture.rules import first_position
 from roost.models import Account
 from roost.timelines import service
 from roost.web import compose, render
@@ -44,23 +43,17 @@ def more_url(request: Request, rows: Sequence, keys: Sequence[int] | None = None
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def page_position(request: Request) -> int:
-    """Where this page starts in its feed: 0 at the top, else the `position` its "Load more"
-    link carried (-1 when it carried none)."""
-    q = request.query_params
-    return first_position(top="max_id" not in q and "min_id" not in q, claimed=q.get("position"))
-
-
 def served(request: Request, session: AsyncSession, viewer: Account | None, feed: str | None,
            statuses: Sequence[dict]) -> int | None:
     """Record the page as an impression of `feed` (roost.capture: consenting viewers only) and
     return where the next page starts, for its "Load more" link (None when the page was not
     recorded or its position is unknown)."""
-    start = page_position(request)
-    if feed is None or not impressions.served(session, viewer, feed, statuses,
-                                              first_position=start, surface="web"):
+    if feed is None:
         return None
-    return start + len(statuses) if start >= 0 else None
+    q = request.query_params
+    return impressions.served_page(session, viewer, feed, statuses, surface="web",
+                                   top="max_id" not in q and "min_id" not in q,
+                                   claimed=q.get("position"))
 
 
 async def timeline_page(request: Request, session: AsyncSession, viewer: Account | None,

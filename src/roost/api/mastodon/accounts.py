@@ -19,7 +19,6 @@ from roost.api.mastodon.presenter import Presenter
 from roost.api.params import as_bool, as_limit, as_list, as_offset, as_str, read_params
 from roost.auth.actor import Actor
 from roost.capture import impressions
-from roost.capture.rules import first_position
 from roost.kit.errors import Invalid, NotFound
 from roost.kit.ids import parse_id
 from roost.models import Account
@@ -146,12 +145,15 @@ async def account_statuses(account_id: int, request: Request, response: Response
                               exclude_reblogs=as_bool(exclude_reblogs),
                               only_media=as_bool(only_media), tagged=tagged or None)
     rows = await queries.profile_statuses(session, account, viewer.id if viewer else None, page, f)
-    set_link_header(request, response, [s.id for s in rows])
     out = await Presenter(session, viewer, filter_context="account").statuses(rows)
+    next_position = None
     if not f.pinned:  # an impression of the profile's feed (roost.capture)
-        impressions.served(session, viewer, f"account:{account.id}", out, surface="api",
-                           first_position=first_position(
-                               top=page.max_id is None and page.min_id is None))
+        next_position = impressions.served_page(
+            session, viewer, f"account:{account.id}", out, surface="api",
+            top=page.max_id is None and page.min_id is None,
+            claimed=request.query_params.get("position"), after=page.max_id,
+            last=rows[-1].id if rows else None)
+    set_link_header(request, response, [s.id for s in rows], next_position=next_position)
     return out
 
 

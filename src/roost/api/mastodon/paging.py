@@ -28,12 +28,14 @@ def page_params(default: int = 20, maximum: int = 40):
     return dep
 
 
-def set_link_header(request: Request, response: Response, ids: list[int]) -> None:
-    """`ids` are the paging keys of the returned page, newest first."""
+def set_link_header(request: Request, response: Response, ids: list[int], *,
+                    next_position: int | None = None) -> None:
+    """`ids` are the paging keys of the returned page, newest first. `next_position`: where the
+    next page starts in its feed, carried by the next link (roost.capture's impressions)."""
     if not ids:
         return
     params = [(k, v) for k, v in request.query_params.multi_items()
-              if k not in ("max_id", "since_id", "min_id")]  # keeps repeated keys (any[]=a&any[]=b)
+              if k not in ("max_id", "since_id", "min_id", "position")]  # keeps repeated keys
     base = str(request.url.replace(query=""))
 
     def link(extra: dict, rel: str) -> str:
@@ -42,7 +44,8 @@ def set_link_header(request: Request, response: Response, ids: list[int]) -> Non
         return f'<{base}?{urlencode(params + list(extra.items()))}>; rel="{rel}"'
 
     response.headers["Link"] = ", ".join([
-        link({"max_id": str(ids[-1])}, "next"),
+        link({"max_id": str(ids[-1]), **({} if next_position is None else
+                                         {"position": str(next_position)})}, "next"),
         link({"min_id": str(ids[0])}, "prev"),
     ])
 

@@ -12,7 +12,6 @@ from roost.api.mastodon.presenter import Presenter
 from roost.api.params import as_bool, as_list, as_str, read_params
 from roost.auth.actor import Actor
 from roost.capture import impressions
-from roost.capture.rules import first_position
 from roost.kit.ids import parse_id
 from roost.timelines import service
 from roost.timelines.repository import normalize_tag
@@ -26,12 +25,14 @@ async def _render(request: Request, response: Response, session: DbSession, view
                   rows, context: str, feed: str, page: PageParams) -> list[dict]:  # noqa: ANN001
     """The Link header comes from the rows read, so a page thinned by `hide` filters still
     pages on from where the read stopped. The page served is an impression of `feed`
-    (roost.capture: only for viewers who consented to "all"; a page below the top has
-    first_position -1)."""
-    set_link_header(request, response, [s.id for s in rows])
+    (roost.capture: only for viewers who consented to "all"); its next link carries the next
+    page's `position`, so a client that follows it keeps the place known."""
     out = await Presenter(session, viewer, filter_context=context).statuses(rows)
-    impressions.served(session, viewer, feed, out, surface="api", first_position=first_position(
-        top=page.max_id is None and page.min_id is None))
+    next_position = impressions.served_page(
+        session, viewer, feed, out, surface="api", top=page.max_id is None and page.min_id is None,
+        claimed=request.query_params.get("position"), after=page.max_id,
+        last=rows[-1].id if rows else None)
+    set_link_header(request, response, [s.id for s in rows], next_position=next_position)
     return out
 
 

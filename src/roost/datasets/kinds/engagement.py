@@ -27,7 +27,7 @@ SCHEMA = pa.schema([
 FIELDS = {
     "viewer": "the person the feed was served to (pseudonym)", "status_id": "the post shown",
     "author": "its author's pseudonym", "text": "its text, scrubbed", "language": "its language",
-    "feed": "home, public, local, tag:NAME, list:ID, ...", "position": "0 is the top of the feed",
+    "feed": "home, public, local, tag:NAME, list:ID, ...", "position": "0 is the top of the feed; null when the page's place was not known",
     "surface": "`api` or `web`", "shown_at": "when the page was served (UTC)",
     "liked": "the viewer liked it within 24 hours", "replied": "replied to it within 24 hours",
     "reposted": "reposted it within 24 hours", "opened": "opened its thread or an image",
@@ -78,7 +78,7 @@ async def rows(ctx: Context, items: list[str], to_seq: int) -> list[Row]:
                 "viewer": ctx.pseudonym(viewer), "status_id": sid,
                 "author": ctx.pseudonym(status.account_id), "text": ctx.scrub(status.text),
                 "language": status.language, "feed": e.data["feed"],
-                "position": e.data.get("first_position", 0) + n,
+                "position": start + n if (start := e.data.get("first_position", 0)) >= 0 else None,
                 "surface": e.data.get("surface", "api"), "shown_at": e.created_at,
                 "liked": any(f.type == "post.liked" for f in then),
                 "replied": any(f.type == "post.created" for f in then),
