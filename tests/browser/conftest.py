@@ -9,6 +9,7 @@ Screenshots go to tests/.artifacts/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import secrets
@@ -150,6 +151,19 @@ class Api:
             r = await http.request(method, path, headers={"Authorization": f"Bearer {user.token}"}, **kwargs)
         r.raise_for_status()
         return r
+
+    async def generated(self, user: User, prompt: str = "a fox under the aurora",
+                        **params) -> dict:
+        """A finished generation (the live server runs its job), as GET answers it."""
+        gen = (await self.call(user, "POST", "/api/v1/roost/generations",
+                               data={"prompt": prompt, **params})).json()
+        for _ in range(600):
+            gen = (await self.call(user, "GET", f"/api/v1/roost/generations/{gen['id']}")).json()
+            if gen["state"] not in ("queued", "running"):
+                break
+            await asyncio.sleep(0.1)
+        assert gen["state"] == "done", gen
+        return gen
 
 
 @pytest.fixture(scope="package")

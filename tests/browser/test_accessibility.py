@@ -5,7 +5,6 @@ and phone widths. Every violation is listed with the elements it was found on.""
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import pytest
@@ -98,28 +97,14 @@ async def _notes_scene(server_api, alice, bob, post_id: str) -> None:  # noqa: A
                               data={"helpful": "true", "reason": "cites_sources"})
 
 
-async def _generated(server_api, user, **params) -> dict:  # noqa: ANN001
-    """A finished generation of one image (the live server runs the job)."""
-    gen = (await server_api.call(user, "POST", "/api/v1/roost/generations",
-                                 data={"prompt": "a fox under the aurora", "n": "1",
-                                       **params})).json()
-    for _ in range(600):
-        gen = (await server_api.call(user, "GET", f"/api/v1/roost/generations/{gen['id']}")).json()
-        if gen["state"] not in ("queued", "running"):
-            break
-        await asyncio.sleep(0.1)
-    assert gen["state"] == "done", gen
-    return gen
-
-
 async def _ai_scene(server_api, alice, bob) -> tuple[str, str, str]:  # noqa: ANN001
     """bob's AI post; alice's finished generation, and one of its images picked (unposted)."""
-    gen = await _generated(server_api, bob)
+    gen = await server_api.generated(bob, n="1")
     media = (await server_api.call(bob, "POST", f"/api/v1/roost/generations/{gen['id']}/pick",
                                    data={"candidate_ids[]": [gen["candidates"][0]["id"]]})).json()
     ai_post = (await server_api.call(bob, "POST", "/api/v1/statuses", data={
         "status": "made with AI", "media_ids[]": media[0]["id"]})).json()
-    own = await _generated(server_api, alice, remix_of=ai_post["id"])
+    own = await server_api.generated(alice, n="1", remix_of=ai_post["id"])
     picked = (await server_api.call(alice, "POST", f"/api/v1/roost/generations/{own['id']}/pick",
                                     data={"candidate_ids[]": [own["candidates"][0]["id"]]})).json()
     return ai_post["id"], own["id"], picked[0]["id"]

@@ -188,14 +188,7 @@ async def test_websocket_sends_the_same_messages(server, api):
 async def test_generated_pictures_in_a_public_post_bring_their_generation_and_pick(server, api):
     hana = await api.user("hana")
     start = await head(server)
-    gen = (await api.call(hana, "POST", "/api/v1/roost/generations", data={
-        "prompt": "a lighthouse at night", "n": "3", "seed": "7"})).json()
-    for _ in range(300):
-        gen = (await api.call(hana, "GET", f"/api/v1/roost/generations/{gen['id']}")).json()
-        if gen["state"] not in ("queued", "running"):
-            break
-        await asyncio.sleep(0.1)
-    assert gen["state"] == "done", gen
+    gen = await api.generated(hana, "a lighthouse at night", n="3", seed="7")
     shown = [c["id"] for c in gen["candidates"]]
     media = (await api.call(hana, "POST", f"/api/v1/roost/generations/{gen['id']}/pick",
                             data={"candidate_ids[]": shown[:2]})).json()
