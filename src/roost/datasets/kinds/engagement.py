@@ -27,7 +27,8 @@ SCHEMA = pa.schema([
 FIELDS = {
     "viewer": "the person the feed was served to (pseudonym)", "status_id": "the post shown",
     "author": "its author's pseudonym", "text": "its text, scrubbed", "language": "its language",
-    "feed": "home, public, local, tag:NAME, list:ID, ...", "position": "0 is the top of the feed; null when the page's place was not known",
+    "feed": "home, public, local, tag:NAME, list:ID, ...",
+    "position": "0 is the top of the feed; null when the page's place was not known",
     "surface": "`api` or `web`", "shown_at": "when the page was served (UTC)",
     "liked": "the viewer liked it within 24 hours", "replied": "replied to it within 24 hours",
     "reposted": "reposted it within 24 hours", "opened": "opened its thread or an image",
