@@ -47,6 +47,8 @@ NOTE_BODY = _body(["text"], {"text": {"type": "string", "minLength": 1,
                                       "maxLength": rules.MAX_CHARS}})
 RATING_BODY = _body(["helpful"], {"helpful": {"type": "boolean"},
                                   "reason": {"type": "string", "enum": list(rules.REASONS)}})
+
+
 async def _one(session: AsyncSession, actor: Actor, note: Note) -> dict:
     """The note as the caller sees it now (counts and their own rating after the change)."""
     view = await queries.one(session, actor.account, note)
@@ -87,8 +89,8 @@ async def delete_note(note_id: str, session: DbSession,
 async def rate_note(note_id: str, request: Request, session: DbSession,
                     actor: Actor = user("write:statuses")) -> dict:
     p = await read_params(request)
-    note = await service.rate_note(session, actor.account, note_id, as_strict_bool(p.get("helpful")),
-                                   p.get("reason"))
+    note = await service.rate_note(session, actor.account, note_id,
+                                   as_strict_bool(p.get("helpful")), p.get("reason"))
     return await _one(session, actor, note)
 
 
